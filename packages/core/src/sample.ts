@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { MAX_BATCH, MAX_FUTURE_SKEW_MS, NUMERIC_PARAMETERS, PLAUSIBLE_RANGES } from './ranges';
+import type { NumericParameter } from './ranges';
+import { SedationSchema } from './sedation';
+import { toErrorIssues } from './errors';
+import type { Validated } from './errors';
+
+export const SAMPLE_SOURCES = ['device', 'manual', 'simulator'] as const;
+export const SampleSourceSchema = z.enum(SAMPLE_SOURCES);
+export type SampleSource = z.infer<typeof SampleSourceSchema>;
+
+/** Sources that stream continuously (condition delays and stale-feed alarms apply). */
+export function isContinuousSource(source: SampleSource): boolean {
+  return source !== 'manual';
+}
+
+function measurement(parameter: NumericParameter) {
+  const r = PLAUSIBLE_RANGES[parameter];
+  // z.number() already refuses NaN and Infinity.
+  return z
+    .number({ error: `${parameter} must be a number in ${r.unit}` })
+    .min(r.min, {
+      error: (iss) => `${r.label} ${String(iss.input)} is below the plausible minimum ${r.min} ${r.unit}`,
+    })
+    .max(r.max, {
+      error: (iss) => `${r.label} ${String(iss.input)} is above the plausible maximum ${r.max} ${r.unit}`,
+    })
+    .optional();
+}
+
+/** `at` is ISO-8601 with an offset, or epoch milliseconds. */
+export const SampleTimeSchema = z.union(
+  [z.iso.datetime({ offset: true }), z.number().int().nonnegative()],
+  { error: 'at must be an ISO-8601 time (e.g. 2026-11-21T09:30:05.000Z) or epoch milliseconds' },
+);
+
+/** The sample as a client sends it (before `at` is normalised). */
+export const SampleInputSchema = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  at: SampleTimeSchema,
+  hr: measurement('hr'),
+  sbp: measurement('sbp'),
+  dbp: measurement('dbp'),
+  spo2: measurement('spo2'),
+  rr: measurement('rr'),
+  etco2: measurement('etco2'),
+  sedation: SedationSchema.optional(),
+  source: SampleSourceSchema,
+});
+export type SampleInput = z.input<typeof SampleInputSchema>;
+
+/** A validated sample with `at` normalised to an ISO string in UTC. */
+export interface Sample {
+  id?: string;
+  at: string;
+  hr?: number;
+  sbp?: number;
+  dbp?: number;
+  spo2?: number;
+  rr?: number;
+  etco2?: number;
+  sedation?: z.infer<typeof SedationSchema>;
+  source: SampleSource;
+}
+
+/** A sample as stored and broadcast: the server adds where, when and by whom. */
+export interface StoredSample extends Sample {
+  id: string;
+  chairId: string;
+  sessionId: string | null;
+  receivedAt: string;
+  /** Username of the nurse who entered a manual sample; null for feeds. */
+  enteredBy: string | null;
+}
+
+export const StoredSampleSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  hr: z.number().optional(),
+  sbp: z.number().optional(),
+  dbp: z.number().optional(),
+  spo2: z.number().optional(),
+  rr: z.number().optional(),
+  etco2: z.number().optional(),
+  sedation: SedationSchema.optional(),
+  source: SampleSourceSchema,
+  chairId: z.string(),
+  sessionId: z.string().nullable(),
+  receivedAt: z.string(),
+  enteredBy: z.string().nullable(),
+});
+
+export const MEASUREMENT_FIELDS = [...NUMERIC_PARAMETERS, 'sedation'] as const;
+export type MeasurementField = (typeof MEASUREMENT_FIELDS)[number];
+
+export function hasMeasurement(s: Partial<Record<MeasurementField, unknown>>): boolean {
+  return MEASUREMENT_FIELDS.some((f) => s[f] !== undefined);
+}
+
+/**
+ * Builds the sample schema with the clock the caller trusts (the server's, or the browser's
+ * for the manual-entry form), so "too far in the future" is decided without reading a global
+ * clock inside the domain.
+ */
+export function createSampleSchema(now: () => number) {
+  return SampleInputSchema.superRefine((s, ctx) => {
+    if (!hasMeasurement(s)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `a sample needs at least one measurement: ${MEASUREMENT_FIELDS.join(', ')}`,
+      });
+    }
+    if (s.sbp !== undefined && s.dbp !== undefined && s.dbp >= s.sbp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dbp'],
+        message: `DBP ${s.dbp} must be below SBP ${s.sbp}`,
+      });
+    }
+    const atMs = typeof s.at === 'number' ? s.at : Date.parse(s.at);
+    if (atMs > now() + MAX_FUTURE_SKEW_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['at'],
+        message: `at lies more than ${MAX_FUTURE_SKEW_MS / 1000} s in the future; check the device clock`,
+      });
+    }
+  }).transform((s): Sample => {
+    const out: Sample = { at: new Date(s.at).toISOString(), source: s.source };
+    if (s.id !== undefined) out.id = s.id;
+    for (const p of NUMERIC_PARAMETERS) {
+      const v = s[p];
+      if (v !== undefined) out[p] = v;
+    }
+    if (s.sedation !== undefined) out.sedation = s.sedation;
+    return out;
+  });
+}
+
+export type SampleSchema = ReturnType<typeof createSampleSchema>;
+
+/**
+ * Validates what a client posted: one sample or an array of up to MAX_BATCH. A batch with any
+ * invalid sample is rejected whole; issue paths name the index (`3.spo2`).
+ */
+export function validateSamples(body: unknown, schema: SampleSchema): Validated<Sample[]> {
+  if (Array.isArray(body)) {
+    if (body.length === 0) {
+      return { ok: false, issues: [{ path: '', message: 'the batch is empty: send 1 to 1000 samples' }] };
+    }
+    if (body.length > MAX_BATCH) {
+      return {
+        ok: false,
+        issues: [{ path: '', message: `a batch holds at most ${MAX_BATCH} samples; this one has ${body.length}` }],
+      };
+    }
+    const parsed = z.array(schema).safeParse(body);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: toErrorIssues(parsed.error) };
+  }
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { ok: true, value: [parsed.data] } : { ok: false, issues: toErrorIssues(parsed.error) };
+}
