@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
 
 // One vitest run, several projects: pure units, the real server over real sockets,
 // React components in jsdom, and the built app in a real Chromium.
@@ -17,7 +18,7 @@ export default defineConfig({
         },
       },
       {
-        extends: './apps/web/vite.config.ts',
+        plugins: [react()],
         test: {
           name: 'web',
           root: './apps/web',
