@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { ChairSchema, ErrorBodySchema, SessionSchema, StoredSampleSchema, UserSchema } from '@chairside/core';
+import type {
+  Chair,
+  ErrorIssue,
+  Login,
+  SampleInput,
+  Session,
+  SessionCreate,
+  SessionEventInput,
+  StoredSample,
+  User,
+} from '@chairside/core';
+
+/** An answer from the server that is not a success, in the contract's words (CONTRACT.md 3). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached at all. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: readonly ErrorIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface LoginResult {
+  token: string;
+  user: User;
+}
+
+export interface VitalsQuery {
+  from?: Date | number | string;
+  to?: Date | number | string;
+  limit?: number;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export interface ApiClient {
+  login(credentials: Login): Promise<LoginResult>;
+  listChairs(): Promise<Chair[]>;
+  getVitals(chairId: string, query?: VitalsQuery): Promise<StoredSample[]>;
+  postVitals(chairId: string, samples: SampleInput | SampleInput[]): Promise<IngestResult>;
+  createSession(chairId: string, session: SessionCreate): Promise<Session>;
+  postSessionEvent(sessionId: string, event: SessionEventInput): Promise<Session>;
+}
+
+export interface ApiClientOptions {
+  /** Origin of the server; '' (the default) means the page's own origin. */
+  baseUrl?: string;
+  getToken: () => string | null;
+  /** Called when the server refuses our token (401): the session is over, log out. */
+  onUnauthorized?: () => void;
+  fetch?: typeof fetch;
+}
+
+export const API_BASE_PATH = '/api/v1';
+
+// A feed sample has no user; be lenient if a server leaves the field out rather than drop data.
+const WireSampleSchema = StoredSampleSchema.extend({ enteredBy: z.string().nullable().default(null) });
+const LoginResultSchema = z.object({ token: z.string().min(1), user: UserSchema });
+const ChairsSchema = z.object({ chairs: z.array(ChairSchema) });
+const SamplesSchema = z.object({ samples: z.array(WireSampleSchema) });
+const SessionResultSchema = z.object({ session: SessionSchema });
+const IngestResultSchema = z.object({ accepted: z.number(), duplicates: z.number() });
+
+/** Parses a socket or HTTP payload of stored samples; what does not match is dropped. */
+export function parseStoredSamples(samples: unknown): StoredSample[] {
+  const parsed = z.array(WireSampleSchema).safeParse(samples);
+  return parsed.success ? parsed.data : [];
+}
+
+function toIso(t: Date | number | string): string {
+  return typeof t === 'string' ? t : new Date(t).toISOString();
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = `${options.baseUrl ?? ''}${API_BASE_PATH}`;
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+    const token = options.getToken();
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, 'network_error', 'The Chairside server cannot be reached. Check the network connection.');
+    }
+
+    const text = await response.text();
+    let json: unknown = undefined;
+    if (text !== '') {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+
+    if (!response.ok) {
+      // Our own token was refused: the session has expired or was revoked.
+      if (response.status === 401 && token !== null) options.onUnauthorized?.();
+      const error = ErrorBodySchema.safeParse(json);
+      if (error.success) {
+        const e = error.data.error;
+        throw new ApiError(response.status, e.code, e.message, e.issues ?? []);
+      }
+      throw new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`.trim());
+    }
+
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiError(response.status, 'bad_response', `The server's answer to ${method} ${path} was not understood.`);
+    }
+    return parsed.data;
+  }
+
+  return {
+    login: (credentials) => request('POST', '/auth/login', LoginResultSchema, credentials),
+    listChairs: async () => (await request('GET', '/chairs', ChairsSchema)).chairs,
+    getVitals: async (chairId, query = {}) => {
+      const params = new URLSearchParams();
+      if (query.from !== undefined) params.set('from', toIso(query.from));
+      if (query.to !== undefined) params.set('to', toIso(query.to));
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      const qs = params.size > 0 ? `?${params.toString()}` : '';
+      return (await request('GET', `/chairs/${encodeURIComponent(chairId)}/vitals${qs}`, SamplesSchema)).samples;
+    },
+    postVitals: (chairId, samples) =>
+      request('POST', `/chairs/${encodeURIComponent(chairId)}/vitals`, IngestResultSchema, samples),
+    createSession: async (chairId, session) =>
+      (await request('POST', `/chairs/${encodeURIComponent(chairId)}/sessions`, SessionResultSchema, session)).session,
+    postSessionEvent: async (sessionId, event) =>
+      (await request('POST', `/sessions/${encodeURIComponent(sessionId)}/events`, SessionResultSchema, event)).session,
+  };
+}

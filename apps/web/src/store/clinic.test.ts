@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Chair, StoredSample } from '@chairside/core';
+import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, mergeSamples, updateLatest, useClinic } from './clinic';
+
+const T0 = Date.parse('2026-11-21T09:00:00.000Z');
+
+function sample(id: string, secondsAfterT0: number, values: Partial<StoredSample> = {}): StoredSample {
+  return {
+    id,
+    at: new Date(T0 + secondsAfterT0 * 1000).toISOString(),
+    source: 'device',
+    chairId: 'c1',
+    sessionId: null,
+    receivedAt: new Date(T0 + secondsAfterT0 * 1000).toISOString(),
+    enteredBy: null,
+    ...values,
+  };
+}
+
+const chair = (id: string, label: string): Chair => ({ id, label, session: null });
+
+afterEach(() => {
+  useClinic.getState().clear();
+});
+
+describe('mergeSamples', () => {
+  it('keeps samples ordered by at when they arrive out of order', () => {
+    const merged = mergeSamples([sample('a', 0), sample('c', 20)], [sample('b', 10), sample('d', 5)]);
+    expect(merged.map((s) => s.id)).toEqual(['a', 'd', 'b', 'c']);
+  });
+
+  it('stores a sample sent twice once, and returns the same buffer when nothing is new', () => {
+    const once = mergeSamples([], [sample('a', 0), sample('a', 0)]);
+    expect(once.map((s) => s.id)).toEqual(['a']);
+    const again = mergeSamples(once, [sample('a', 0)]);
+    expect(again).toBe(once);
+  });
+
+  it('caps the buffer at the maximum count, dropping the oldest', () => {
+    const many = Array.from({ length: BUFFER_MAX_SAMPLES + 50 }, (_, i) => sample(`s${i}`, i * 0.5));
+    const merged = mergeSamples([], many);
+    expect(merged).toHaveLength(BUFFER_MAX_SAMPLES);
+    expect(merged[0]!.id).toBe('s50');
+    expect(merged.at(-1)!.id).toBe(`s${BUFFER_MAX_SAMPLES + 49}`);
+  });
+
+  it('drops samples older than the window behind the newest one', () => {
+    const windowS = BUFFER_WINDOW_MS / 1000;
+    const merged = mergeSamples([sample('old', 0), sample('edge', 60)], [sample('new', windowS + 30)]);
+    expect(merged.map((s) => s.id)).toEqual(['edge', 'new']);
+  });
+});
+
+describe('updateLatest', () => {
+  it('takes each parameter from the newest sample that has it', () => {
+    const latest = updateLatest({}, [
+      sample('a', 0, { hr: 70, sbp: 120, dbp: 80 }),
+      sample('b', 5, { hr: 72, spo2: 98 }),
+    ]);
+    expect(latest.hr?.value).toBe(72);
+    expect(latest.hr?.at).toBe('2026-11-21T09:00:05.000Z');
+    expect(latest.sbp?.value).toBe(120);
+    expect(latest.sbp?.at).toBe('2026-11-21T09:00:00.000Z');
+    expect(latest.spo2?.value).toBe(98);
+    expect(latest.rr).toBeUndefined();
+  });
+
+  it('does not let a late, older sample replace a newer value', () => {
+    const first = updateLatest({}, [sample('b', 10, { hr: 90 })]);
+    const after = updateLatest(first, [sample('a', 3, { hr: 60, rr: 12 })]);
+    expect(after.hr?.value).toBe(90);
+    expect(after.rr?.value).toBe(12);
+  });
+});
+
+describe('useClinic store', () => {
+  it('merges samples per chair idempotently and keeps the latest per parameter', () => {
+    const { setChairs, addSamples } = useClinic.getState();
+    setChairs([chair('c1', 'Chair 1'), chair('c2', 'Chair 2')]);
+    addSamples('c1', [sample('x', 0, { spo2: 97 }), sample('y', 2, { spo2: 95 })]);
+    addSamples('c1', [sample('y', 2, { spo2: 95 }), sample('w', 1, { spo2: 99 })]);
+
+    const c1 = useClinic.getState().chairs.c1!;
+    expect(c1.samples.map((s) => s.id)).toEqual(['x', 'w', 'y']);
+    expect(c1.latest.spo2?.value).toBe(95);
+    expect(useClinic.getState().chairs.c2!.samples).toHaveLength(0);
+  });
+
+  it('keeps buffered samples when the chair list is refreshed, and drops removed chairs', () => {
+    const { setChairs, addSamples } = useClinic.getState();
+    setChairs([chair('c1', 'Chair 1'), chair('c2', 'Chair 2')]);
+    addSamples('c1', [sample('x', 0, { hr: 80 })]);
+    setChairs([chair('c1', 'Chair One')]);
+
+    const state = useClinic.getState();
+    expect(state.chairIds).toEqual(['c1']);
+    expect(state.chairs.c1!.chair.label).toBe('Chair One');
+    expect(state.chairs.c1!.latest.hr?.value).toBe(80);
+    expect(state.chairs.c2).toBeUndefined();
+  });
+
+  it('does not touch state when a duplicate batch arrives', () => {
+    const { setChairs, addSamples } = useClinic.getState();
+    setChairs([chair('c1', 'Chair 1')]);
+    addSamples('c1', [sample('x', 0, { hr: 80 })]);
+    const before = useClinic.getState().chairs;
+    addSamples('c1', [sample('x', 0, { hr: 80 })]);
+    expect(useClinic.getState().chairs).toBe(before);
+  });
+});

@@ -1,0 +1,188 @@
+import { create } from 'zustand';
+import type { Alert, Chair, Sedation, StoredSample } from '@chairside/core';
+
+/** The live buffer per chair: the last 15 minutes, at most 1000 samples (1 Hz for ~16 min). */
+export const BUFFER_WINDOW_MS = 15 * 60_000;
+export const BUFFER_MAX_SAMPLES = 1000;
+/** Alerts kept for the session of the page, newest kept when the cap is reached. */
+export const MAX_ALERTS_KEPT = 500;
+
+export interface BufferLimits {
+  windowMs: number;
+  maxSamples: number;
+}
+
+const DEFAULT_LIMITS: BufferLimits = { windowMs: BUFFER_WINDOW_MS, maxSamples: BUFFER_MAX_SAMPLES };
+
+/** One measured value and the sample time it was taken at. */
+export interface Reading<T> {
+  value: T;
+  at: string;
+  atMs: number;
+}
+
+/**
+ * The latest value of each parameter. Kept apart from the buffer because a parameter measured
+ * long ago (a manual BP 20 minutes back) has left the buffer but must still show, with its age.
+ */
+export interface LatestReadings {
+  hr?: Reading<number>;
+  sbp?: Reading<number>;
+  dbp?: Reading<number>;
+  spo2?: Reading<number>;
+  rr?: Reading<number>;
+  etco2?: Reading<number>;
+  sedation?: Reading<Sedation>;
+}
+
+export interface ChairLive {
+  chair: Chair;
+  /** Recent samples, ascending by `at`, unique by id. */
+  samples: readonly StoredSample[];
+  latest: LatestReadings;
+}
+
+const atMs = (s: StoredSample): number => Date.parse(s.at);
+
+/**
+ * Merges incoming samples into a chair's buffer: a sample already held (same id) is ignored,
+ * late samples are placed by `at`, and the buffer is cut to the window and the size cap,
+ * dropping the oldest. Returns `existing` itself when nothing changed, so views do not redraw.
+ */
+export function mergeSamples(
+  existing: readonly StoredSample[],
+  incoming: readonly StoredSample[],
+  limits: BufferLimits = DEFAULT_LIMITS,
+): readonly StoredSample[] {
+  const seen = new Set(existing.map((s) => s.id));
+  const fresh: StoredSample[] = [];
+  for (const s of incoming) {
+    if (!seen.has(s.id)) {
+      seen.add(s.id);
+      fresh.push(s);
+    }
+  }
+  if (fresh.length === 0) return existing;
+  fresh.sort((a, b) => atMs(a) - atMs(b));
+
+  const last = existing.at(-1);
+  const first = fresh[0];
+  // Live data nearly always arrives in order: append without re-sorting the buffer.
+  const merged =
+    last === undefined || (first !== undefined && atMs(first) >= atMs(last))
+      ? [...existing, ...fresh]
+      : [...existing, ...fresh].sort((a, b) => atMs(a) - atMs(b));
+
+  const newest = merged.at(-1);
+  if (newest === undefined) return merged;
+  const cutoff = atMs(newest) - limits.windowMs;
+  let start = Math.max(0, merged.length - limits.maxSamples);
+  while (start < merged.length && atMs(merged[start] as StoredSample) < cutoff) start++;
+  return start > 0 ? merged.slice(start) : merged;
+}
+
+function newer<T>(current: Reading<T> | undefined, value: T | undefined, at: string, ms: number): Reading<T> | undefined {
+  if (value === undefined) return current;
+  if (current !== undefined && current.atMs > ms) return current;
+  // The same reading again (a duplicate delivery) must not look like a change.
+  if (current !== undefined && current.atMs === ms && JSON.stringify(current.value) === JSON.stringify(value)) {
+    return current;
+  }
+  return { value, at, atMs: ms };
+}
+
+/** The latest reading per parameter after these samples; an older, late sample never wins. */
+export function updateLatest(latest: LatestReadings, samples: readonly StoredSample[]): LatestReadings {
+  let next = latest;
+  for (const s of samples) {
+    const ms = atMs(s);
+    const candidate: LatestReadings = {
+      hr: newer(next.hr, s.hr, s.at, ms),
+      sbp: newer(next.sbp, s.sbp, s.at, ms),
+      dbp: newer(next.dbp, s.dbp, s.at, ms),
+      spo2: newer(next.spo2, s.spo2, s.at, ms),
+      rr: newer(next.rr, s.rr, s.at, ms),
+      etco2: newer(next.etco2, s.etco2, s.at, ms),
+      sedation: newer(next.sedation, s.sedation, s.at, ms),
+    };
+    const changed = (Object.keys(candidate) as (keyof LatestReadings)[]).some((k) => candidate[k] !== next[k]);
+    if (changed) next = candidate;
+  }
+  return next;
+}
+
+interface ClinicState {
+  /** Chairs in the clinic's order (as the server lists them). */
+  chairIds: readonly string[];
+  chairs: Readonly<Record<string, ChairLive>>;
+  /** Alerts by id as the server last sent them (the alarm views build on this). */
+  alerts: Readonly<Record<string, Alert>>;
+  /** Replaces the chair list, keeping what is buffered for chairs that remain. */
+  setChairs: (chairs: readonly Chair[]) => void;
+  /** A chair's session changed. */
+  upsertChair: (chair: Chair) => void;
+  addSamples: (chairId: string, samples: readonly StoredSample[]) => void;
+  recordAlert: (alert: Alert) => void;
+  clear: () => void;
+}
+
+function emptyLive(chair: Chair): ChairLive {
+  return { chair, samples: [], latest: {} };
+}
+
+export const useClinic = create<ClinicState>()((set) => ({
+  chairIds: [],
+  chairs: {},
+  alerts: {},
+  setChairs: (chairs) => {
+    set((state) => {
+      const next: Record<string, ChairLive> = {};
+      for (const chair of chairs) {
+        const held = state.chairs[chair.id];
+        next[chair.id] = held === undefined ? emptyLive(chair) : { ...held, chair };
+      }
+      return { chairIds: chairs.map((c) => c.id), chairs: next };
+    });
+  },
+  upsertChair: (chair) => {
+    set((state) => {
+      const held = state.chairs[chair.id];
+      return {
+        chairIds: held === undefined ? [...state.chairIds, chair.id] : state.chairIds,
+        chairs: { ...state.chairs, [chair.id]: held === undefined ? emptyLive(chair) : { ...held, chair } },
+      };
+    });
+  },
+  addSamples: (chairId, samples) => {
+    set((state) => {
+      const held = state.chairs[chairId];
+      // Samples can arrive before the chair list does; keep them under a provisional chair.
+      const live = held ?? emptyLive({ id: chairId, label: chairId, session: null });
+      const merged = mergeSamples(live.samples, samples);
+      const latest = updateLatest(live.latest, samples);
+      if (held !== undefined && merged === live.samples && latest === live.latest) return state;
+      return {
+        chairIds: held === undefined ? [...state.chairIds, chairId] : state.chairIds,
+        chairs: { ...state.chairs, [chairId]: { ...live, samples: merged, latest } },
+      };
+    });
+  },
+  recordAlert: (alert) => {
+    set((state) => {
+      const alerts: Record<string, Alert> = { ...state.alerts, [alert.id]: alert };
+      const ids = Object.keys(alerts);
+      if (ids.length > MAX_ALERTS_KEPT) {
+        // Forget the oldest raised alerts first; the server keeps the full history.
+        const oldest = ids
+          .map((id) => alerts[id] as Alert)
+          .sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt))
+          .slice(0, ids.length - MAX_ALERTS_KEPT);
+        for (const a of oldest) Reflect.deleteProperty(alerts, a.id);
+      }
+      return { alerts };
+    });
+  },
+  clear: () => {
+    set({ chairIds: [], chairs: {}, alerts: {} });
+  },
+}));
