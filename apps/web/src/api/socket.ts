@@ -1,0 +1,117 @@
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { AlertSchema, ChairSchema } from '@chairside/core';
+import type { ClientToServerEvents, ServerToClientEvents } from '@chairside/core';
+import type { ApiClient } from './http';
+import { parseStoredSamples } from './http';
+import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, useClinic } from '../store/clinic';
+import { useConnection } from '../store/connection';
+
+export type ClinicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface ClinicLinkOptions {
+  token: string;
+  api: ApiClient;
+  clock: () => number;
+  /** The server refused our token on the socket: the session is over. */
+  onUnauthorized: () => void;
+  /** Defaults to the same-origin Socket.io connection of CONTRACT.md 4. */
+  createSocket?: (token: string) => ClinicSocket;
+}
+
+const SUBSCRIBE_TIMEOUT_MS = 5_000;
+
+function sameOriginSocket(token: string): ClinicSocket {
+  return io({ auth: { token }, reconnection: true });
+}
+
+/**
+ * Fetches the chair list and each chair's recent vitals, so what was missed while the socket
+ * was down is filled in. Merging is idempotent, so overlap with live messages is harmless.
+ */
+export async function backfillClinic(api: ApiClient, now: number): Promise<void> {
+  const chairs = await api.listChairs();
+  const clinic = useClinic.getState();
+  clinic.setChairs(chairs);
+  await Promise.allSettled(
+    chairs.map(async (chair) => {
+      const samples = await api.getVitals(chair.id, { from: now - BUFFER_WINDOW_MS, limit: BUFFER_MAX_SAMPLES });
+      clinic.addSamples(chair.id, samples);
+    }),
+  );
+}
+
+/**
+ * The dashboard's live link: one Socket.io connection that subscribes to every chair, routes
+ * `vitals`, `chair` and `alert` into the stores and reports its state. Returns a function that
+ * closes it.
+ */
+export function openClinicLink(options: ClinicLinkOptions): () => void {
+  const { api, clock } = options;
+  const connection = useConnection.getState();
+  const clinic = useClinic.getState();
+  connection.connecting(clock());
+
+  const socket = (options.createSocket ?? sameOriginSocket)(options.token);
+
+  const backfill = () => {
+    backfillClinic(api, clock()).catch(() => {
+      // The socket is live and will keep delivering; a failed backfill shows as gaps and ages.
+    });
+  };
+
+  socket.on('connect', () => {
+    socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', {}, (err, ack) => {
+      if (err !== null || !ack.ok) {
+        // Without a subscription no data flows: that is not live, whatever the transport says.
+        useConnection.getState().lost(clock());
+        return;
+      }
+      useConnection.getState().live(clock());
+      backfill();
+    });
+  });
+
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return;
+    useConnection.getState().lost(clock());
+  });
+
+  socket.on('connect_error', (error) => {
+    if (error.message === 'unauthorized') {
+      options.onUnauthorized();
+      return;
+    }
+    useConnection.getState().lost(clock());
+  });
+
+  socket.on('vitals', (message) => {
+    const samples = parseStoredSamples(message.samples);
+    if (samples.length > 0) clinic.addSamples(message.chairId, samples);
+  });
+
+  socket.on('chair', (message) => {
+    const chair = ChairSchema.safeParse(message.chair);
+    if (chair.success) clinic.upsertChair(chair.data);
+  });
+
+  socket.on('alert', (message) => {
+    const alert = AlertSchema.safeParse(message.alert);
+    if (alert.success) clinic.recordAlert(alert.data);
+  });
+
+  // Show chairs even before (or without) a live socket; the banner tells the rest.
+  api
+    .listChairs()
+    .then((chairs) => {
+      useClinic.getState().setChairs(chairs);
+    })
+    .catch(() => {
+      // A 401 signs out through the API client; other failures are retried on connect.
+    });
+
+  return () => {
+    socket.removeAllListeners();
+    socket.disconnect();
+  };
+}
