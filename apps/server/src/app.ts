@@ -1,0 +1,206 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Express } from 'express';
+import helmet from 'helmet';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { loadOrCreateTokenSecret } from './domain/auth';
+import type { AuthContext } from './domain/auth';
+import { createDomainEvents } from './domain/context';
+import type { DomainEvents } from './domain/context';
+import { ensureAdmin } from './domain/users';
+import { apiNotFound, errorHandler, requireJsonBody } from './http/errors';
+import { buildOpenApiDocument } from './http/openapi';
+import { requestLog } from './http/request-log';
+import { DEFAULT_LOGIN_RATE_LIMIT, chairsRouter, publicRouter, sessionsRouter, usersRouter, vitalsRouter } from './http/routes';
+import type { LoginRateLimit } from './http/routes';
+import { createRealtime } from './realtime/sockets';
+import type { ChairsideIo } from './realtime/sockets';
+import { migrateToLatest, openDatabase } from './store/database';
+import type { ChairsideDb } from './store/database';
+
+export interface ChairsideServerOptions {
+  /** Folder of the embedded SQLite file (created if missing). */
+  dataDir: string;
+  /** Epoch milliseconds; injected so tests and replays control time. */
+  clock?: () => number;
+  logger?: Logger;
+  /** The built dashboard; `null` serves none. Default: apps/web/dist. */
+  webDist?: string | null;
+  /** Password for `admin` when the store has no users yet; else one is generated. */
+  adminPassword?: string;
+  /** Login attempts per IP address and window (default 10 per minute). */
+  loginRateLimit?: LoginRateLimit;
+}
+
+export interface ListeningAddress {
+  url: string;
+  port: number;
+  /** Set once, on a first start without `adminPassword`: show it to the operator. */
+  generatedAdminPassword: string | null;
+}
+
+export interface ChairsideServer {
+  app: Express;
+  httpServer: HttpServer;
+  io: ChairsideIo;
+  db: ChairsideDb;
+  /** Announcements after commit: stored samples, changed chairs (the alarm engine plugs in here). */
+  events: DomainEvents;
+  /** The domain context the routes use (for seeding and in-process tools). */
+  context: AuthContext;
+  logger: Logger;
+  /** Migrates the store and loads the token secret; `listen` calls it. Idempotent. */
+  ready(): Promise<void>;
+  listen(port: number, host?: string): Promise<ListeningAddress>;
+  close(): Promise<void>;
+}
+
+export const API_BASE = '/api/v1';
+const BODY_LIMIT = '1mb';
+
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Chairside</title></head>
+<body style="background:#111;color:#ddd;font:16px system-ui;padding:2rem">
+<h1>Chairside</h1><p>dashboard not built: run pnpm build (or pnpm demo) from the repository root.</p>
+<p>The API is up at <code>${API_BASE}</code>; see <code>${API_BASE}/openapi.json</code>.</p>
+</body></html>`;
+
+function serveDashboard(app: Express, webDist: string | null): void {
+  if (webDist !== null) app.use(express.static(webDist, { index: 'index.html' }));
+  // SPA fallback: every other GET outside the API and the socket path is the app's own route.
+  app.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path.startsWith('/socket.io')) {
+      next();
+      return;
+    }
+    const index = webDist === null ? null : join(webDist, 'index.html');
+    if (index !== null && existsSync(index)) res.sendFile(index);
+    else res.type('html').send(NOT_BUILT_PAGE);
+  });
+}
+
+/**
+ * Builds the whole Chairside server (HTTP API, dashboard, Socket.io) over one store. Nothing
+ * listens until `listen`; port 0 picks a free port.
+ */
+export function createChairsideServer(options: ChairsideServerOptions): ChairsideServer {
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
+  const webDist = options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist;
+  const db = openDatabase(options.dataDir);
+  const events = createDomainEvents((error) => {
+    logger.error({ err: error }, 'after-commit listener failed');
+  });
+
+  let tokenSecret: Uint8Array | null = null;
+  const context: AuthContext = {
+    db,
+    clock,
+    events,
+    get tokenSecret(): Uint8Array {
+      if (tokenSecret === null) throw new Error('the server is not ready: await ready() or listen() first');
+      return tokenSecret;
+    },
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // The built app has no inline scripts; charts set inline styles. 'self' covers the
+          // same-origin ws: connection of Socket.io (CSP level 3).
+          'script-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          // A clinic LAN runs plain http: upgrading would break every request.
+          'upgrade-insecure-requests': null,
+        },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(requestLog(logger));
+
+  const api = express.Router();
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: BODY_LIMIT }));
+  api.use(publicRouter(context, options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT));
+  const openApi = buildOpenApiDocument();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  api.use(usersRouter(context));
+  api.use(chairsRouter(context));
+  api.use(sessionsRouter(context));
+  api.use(vitalsRouter(context));
+  api.use(apiNotFound);
+  app.use(API_BASE, api);
+  app.use('/api', apiNotFound);
+  serveDashboard(app, webDist);
+  app.use(errorHandler(logger));
+
+  const httpServer = createServer(app);
+  const io = createRealtime(httpServer, context, logger);
+
+  let readying: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    readying ??= (async () => {
+      const applied = await migrateToLatest(db);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+      tokenSecret = await loadOrCreateTokenSecret(db);
+    })();
+    return readying;
+  };
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      // Stop accepting, let requests in flight finish (briefly), drop the sockets, then the store.
+      const httpClosed = new Promise<void>((resolve) => {
+        if (!httpServer.listening) resolve();
+        else httpServer.close(() => {
+          resolve();
+        });
+      });
+      httpServer.closeIdleConnections();
+      const force = setTimeout(() => {
+        httpServer.closeAllConnections();
+      }, 3000);
+      force.unref();
+      await io.close();
+      await httpClosed;
+      clearTimeout(force);
+      await db.destroy();
+    })();
+    return closing;
+  };
+
+  const listen = async (port: number, host = '127.0.0.1'): Promise<ListeningAddress> => {
+    await ready();
+    const { generatedPassword } = await ensureAdmin(context, options.adminPassword);
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(port, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const address = httpServer.address() as AddressInfo;
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return { url: `http://${shownHost}:${address.port}`, port: address.port, generatedAdminPassword: generatedPassword };
+  };
+
+  return { app, httpServer, io, db, events, context, logger, ready, listen, close };
+}

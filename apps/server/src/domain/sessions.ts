@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BaselineSchema,
+  MAX_FUTURE_SKEW_MS,
+  allowedSessionEvents,
+  computeBaseline,
+  nextSessionState,
+} from '@chairside/core';
+import type { Baseline, Chair, Session, SessionCreate, SessionEvent, SessionEventInput } from '@chairside/core';
+import type { ChairsideDb } from '../store/database';
+import type { SessionsTable } from '../store/schema';
+import { recordAudit } from './audit';
+import type { DomainContext } from './context';
+import { badRequest, conflict, notFound } from './errors';
+
+type SessionRow = SessionsTable;
+
+function parseBaseline(json: string | null): Baseline | null {
+  if (json === null) return null;
+  const parsed = BaselineSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
+}
+
+function toSession(row: SessionRow, events: SessionEvent[]): Session {
+  return {
+    id: row.id,
+    chairId: row.chair_id,
+    patientRef: row.patient_ref,
+    weightKg: row.weight_kg,
+    doseMgPerKg: row.dose_mg_per_kg,
+    plannedMinutes: row.planned_minutes,
+    state: row.state,
+    events,
+    baseline: parseBaseline(row.baseline),
+    createdAt: new Date(row.created_at).toISOString(),
+    createdBy: row.created_by,
+  };
+}
+
+/** Sessions with their events, in the order of `rows`. */
+export async function loadSessions(db: ChairsideDb, rows: SessionRow[]): Promise<Session[]> {
+  if (rows.length === 0) return [];
+  const eventRows = await db
+    .selectFrom('session_events')
+    .select(['session_id', 'type', 'at', 'by'])
+    .where(
+      'session_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('seq')
+    .execute();
+  const bySession = new Map<string, SessionEvent[]>();
+  for (const e of eventRows) {
+    const list = bySession.get(e.session_id) ?? [];
+    list.push({ type: e.type, at: new Date(e.at).toISOString(), by: e.by });
+    bySession.set(e.session_id, list);
+  }
+  return rows.map((r) => toSession(r, bySession.get(r.id) ?? []));
+}
+
+export async function getSession(db: ChairsideDb, sessionId: string): Promise<Session> {
+  const row = await db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+  if (row === undefined) throw notFound(`session "${sessionId}" does not exist`);
+  const [session] = await loadSessions(db, [row]);
+  if (session === undefined) throw notFound(`session "${sessionId}" does not exist`);
+  return session;
+}
+
+/** The chair's open (not yet discharged) session row, if any. */
+export async function openSessionRow(db: ChairsideDb, chairId: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('chair_id', '=', chairId)
+    .where('state', '<>', 'discharged')
+    .executeTakeFirst();
+}
+
+async function chairWithSession(db: ChairsideDb, chairId: string, session: Session): Promise<Chair> {
+  const chair = await db.selectFrom('chairs').select(['id', 'label']).where('id', '=', chairId).executeTakeFirstOrThrow();
+  return { id: chair.id, label: chair.label, session: session.state === 'discharged' ? null : session };
+}
+
+/** Opens a session on a chair (input validated with core `SessionCreateSchema`). */
+export async function createSession(
+  ctx: DomainContext,
+  actor: string,
+  chairId: string,
+  input: SessionCreate,
+): Promise<Session> {
+  const now = ctx.clock();
+  const id = randomUUID();
+  const session = await ctx.db.transaction().execute(async (trx) => {
+    const chair = await trx.selectFrom('chairs').select('id').where('id', '=', chairId).executeTakeFirst();
+    if (chair === undefined) throw notFound(`chair "${chairId}" does not exist`);
+    const open = await openSessionRow(trx, chairId);
+    if (open !== undefined) {
+      throw conflict(
+        'session_already_open',
+        `chair "${chairId}" already has an open session (${open.patient_ref}, ${open.state}); discharge it first`,
+      );
+    }
+    const row: SessionRow = {
+      id,
+      chair_id: chairId,
+      patient_ref: input.patientRef,
+      weight_kg: input.weightKg,
+      dose_mg_per_kg: input.doseMgPerKg,
+      planned_minutes: input.plannedMinutes,
+      state: 'pre-infusion',
+      baseline: null,
+      created_at: now,
+      created_by: actor,
+    };
+    await trx.insertInto('sessions').values(row).execute();
+    await recordAudit(trx, { who: actor, at: now, action: 'session.created', detail: { sessionId: id, chairId, patientRef: input.patientRef } });
+    return toSession(row, []);
+  });
+  ctx.events.chairChanged.emit(await chairWithSession(ctx.db, chairId, session));
+  return session;
+}
+
+function eventTime(at: SessionEventInput['at'], now: number): number {
+  if (at === undefined) return now;
+  return typeof at === 'number' ? at : Date.parse(at);
+}
+
+/**
+ * Moves a session through its states (core `nextSessionState`). Starting the infusion fixes
+ * the pre-infusion baseline: the median of the session's readings taken up to that moment.
+ */
+export async function applySessionEvent(
+  ctx: DomainContext,
+  actor: string,
+  sessionId: string,
+  input: SessionEventInput,
+): Promise<Session> {
+  const now = ctx.clock();
+  const at = eventTime(input.at, now);
+  if (at > now + MAX_FUTURE_SKEW_MS) {
+    throw badRequest('the event time lies in the future', [{ path: 'at', message: `at lies more than ${MAX_FUTURE_SKEW_MS / 1000} s in the future` }]);
+  }
+  const updated = await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+    if (row === undefined) throw notFound(`session "${sessionId}" does not exist`);
+    const next = nextSessionState(row.state, input.type);
+    if (next === null) {
+      const allowed = allowedSessionEvents(row.state);
+      throw conflict(
+        'invalid_transition',
+        `cannot apply "${input.type}" to a session that is ${row.state}; allowed now: ${allowed.length > 0 ? allowed.join(', ') : 'nothing (the session is closed)'}`,
+      );
+    }
+    const last = await trx
+      .selectFrom('session_events')
+      .select('at')
+      .where('session_id', '=', sessionId)
+      .orderBy('seq', 'desc')
+      .executeTakeFirst();
+    if (last !== undefined && at < last.at) {
+      throw badRequest('the event time lies before the previous event', [
+        { path: 'at', message: `at must not be before the previous event (${new Date(last.at).toISOString()})` },
+      ]);
+    }
+
+    let baseline = row.baseline;
+    if (input.type === 'infusion-started' && baseline === null) {
+      const readings = await trx
+        .selectFrom('samples')
+        .select(['hr', 'sbp', 'dbp', 'spo2', 'rr'])
+        .where('session_id', '=', sessionId)
+        .where('at', '<=', at)
+        .execute();
+      const computed = computeBaseline(
+        readings.map((r) => ({
+          ...(r.hr === null ? {} : { hr: r.hr }),
+          ...(r.sbp === null ? {} : { sbp: r.sbp }),
+          ...(r.dbp === null ? {} : { dbp: r.dbp }),
+          ...(r.spo2 === null ? {} : { spo2: r.spo2 }),
+          ...(r.rr === null ? {} : { rr: r.rr }),
+        })),
+      );
+      baseline = computed === null ? null : JSON.stringify(computed);
+    }
+
+    await trx.updateTable('sessions').set({ state: next, baseline }).where('id', '=', sessionId).execute();
+    await trx.insertInto('session_events').values({ session_id: sessionId, type: input.type, at, by: actor }).execute();
+    await recordAudit(trx, { who: actor, at: now, action: `session.${input.type}`, detail: { sessionId, chairId: row.chair_id, from: row.state, to: next } });
+    const [session] = await loadSessions(trx, [{ ...row, state: next, baseline }]);
+    if (session === undefined) throw notFound(`session "${sessionId}" does not exist`);
+    return session;
+  });
+  ctx.events.chairChanged.emit(await chairWithSession(ctx.db, updated.chairId, updated));
+  return updated;
+}

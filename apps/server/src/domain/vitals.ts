@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { createSampleSchema, toErrorIssues, validateSamples } from '@chairside/core';
+import type { Sample, StoredSample, User } from '@chairside/core';
+import type { SamplesTable } from '../store/schema';
+import { assertChairExists } from './chairs';
+import type { DomainContext } from './context';
+import { forbidden, invalid } from './errors';
+import { openSessionRow } from './sessions';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** The samples this call newly stored (not the duplicates), as broadcast. */
+  stored: StoredSample[];
+}
+
+type SampleRow = Omit<SamplesTable, 'seq'>;
+
+function toRow(s: Sample, chairId: string, sessionId: string | null, receivedAt: number, actor: User): SampleRow {
+  return {
+    chair_id: chairId,
+    id: s.id ?? randomUUID(),
+    at: Date.parse(s.at),
+    received_at: receivedAt,
+    source: s.source,
+    hr: s.hr ?? null,
+    sbp: s.sbp ?? null,
+    dbp: s.dbp ?? null,
+    spo2: s.spo2 ?? null,
+    rr: s.rr ?? null,
+    etco2: s.etco2 ?? null,
+    sedation_scale: s.sedation?.scale ?? null,
+    sedation_score: s.sedation?.score ?? null,
+    entered_by: s.source === 'manual' ? actor.username : null,
+    session_id: sessionId,
+  };
+}
+
+export function toStoredSample(r: SampleRow): StoredSample {
+  const out: StoredSample = {
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    source: r.source,
+    chairId: r.chair_id,
+    sessionId: r.session_id,
+    receivedAt: new Date(r.received_at).toISOString(),
+    enteredBy: r.entered_by,
+  };
+  if (r.hr !== null) out.hr = r.hr;
+  if (r.sbp !== null) out.sbp = r.sbp;
+  if (r.dbp !== null) out.dbp = r.dbp;
+  if (r.spo2 !== null) out.spo2 = r.spo2;
+  if (r.rr !== null) out.rr = r.rr;
+  if (r.etco2 !== null) out.etco2 = r.etco2;
+  if (r.sedation_scale !== null && r.sedation_score !== null) {
+    out.sedation =
+      r.sedation_scale === 'MOAA/S'
+        ? { scale: 'MOAA/S', score: r.sedation_score }
+        : { scale: 'RASS', score: r.sedation_score };
+  }
+  return out;
+}
+
+/**
+ * The one way readings enter Chairside, for HTTP and Socket.io alike: validate (core schemas,
+ * the server's clock), check the chair and the sender's right to this source, attach the
+ * chair's open session, store the whole batch in one transaction (a resent id is skipped,
+ * not doubled) and, only after the commit, announce the newly stored samples.
+ */
+export async function ingestVitals(ctx: DomainContext, actor: User, chairId: string, body: unknown): Promise<IngestResult> {
+  const validated = validateSamples(body, createSampleSchema(ctx.clock));
+  if (!validated.ok) throw invalid(validated.issues, 'samples');
+  const samples = validated.value;
+
+  if (actor.role === 'trainer') {
+    const index = samples.findIndex((s) => s.source !== 'simulator');
+    if (index !== -1) {
+      throw forbidden(`a trainer may only send source "simulator"; sample ${index} has source "${samples[index]?.source ?? ''}"`);
+    }
+  }
+
+  const receivedAt = ctx.clock();
+  const stored = await ctx.db.transaction().execute(async (trx) => {
+    await assertChairExists(trx, chairId);
+    const session = await openSessionRow(trx, chairId);
+    const rows = samples.map((s) => toRow(s, chairId, session?.id ?? null, receivedAt, actor));
+    const inserted = await trx
+      .insertInto('samples')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['chair_id', 'id']).doNothing())
+      .returning('id')
+      .execute();
+    // Keep the caller's order; a batch that repeats an id stores (and reports) it once.
+    const insertedIds = new Set(inserted.map((r) => r.id));
+    const fresh: SampleRow[] = [];
+    for (const row of rows) {
+      if (insertedIds.delete(row.id)) fresh.push(row);
+    }
+    return fresh.map(toStoredSample);
+  });
+
+  if (stored.length > 0) ctx.events.samplesStored.emit(chairId, stored);
+  return { accepted: stored.length, duplicates: samples.length - stored.length, stored };
+}
+
+export const DEFAULT_VITALS_LIMIT = 1000;
+export const MAX_VITALS_LIMIT = 20_000;
+
+const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time, e.g. 2026-11-21T09:30:05.000Z' });
+
+export const VitalsQuerySchema = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    limit: z
+      .string({ error: 'limit must be a whole number' })
+      .regex(/^\d+$/, 'limit must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'limit must be at least 1').max(MAX_VITALS_LIMIT, `limit must be at most ${MAX_VITALS_LIMIT}`))
+      .optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
+    path: ['from'],
+    message: 'from must not be after to',
+  });
+export type VitalsQuery = z.input<typeof VitalsQuerySchema>;
+
+/** The most recent `limit` samples of a chair in [from, to], returned oldest first. */
+export async function queryVitals(ctx: DomainContext, chairId: string, query: unknown): Promise<StoredSample[]> {
+  const parsed = VitalsQuerySchema.safeParse(query);
+  if (!parsed.success) throw invalid(toErrorIssues(parsed.error), 'vitals query');
+  const { from, to, limit = DEFAULT_VITALS_LIMIT } = parsed.data;
+  await assertChairExists(ctx.db, chairId);
+  let q = ctx.db.selectFrom('samples').selectAll().where('chair_id', '=', chairId);
+  if (from !== undefined) q = q.where('at', '>=', Date.parse(from));
+  if (to !== undefined) q = q.where('at', '<=', Date.parse(to));
+  const rows = await q.orderBy('at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+  return rows.reverse().map(toStoredSample);
+}

@@ -1,0 +1,127 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { DefaultEventsMap, Socket } from 'socket.io';
+import type { z } from 'zod';
+import { SocketVitalsSchema, SubscribeSchema, can, toErrorIssues } from '@chairside/core';
+import type { ClientToServerEvents, ErrorBody, Permission, ServerToClientEvents, User } from '@chairside/core';
+import type { Logger } from 'pino';
+import { authenticate } from '../domain/auth';
+import type { AuthContext } from '../domain/auth';
+import { DomainError, forbidden, invalid, notFound } from '../domain/errors';
+import { ingestVitals } from '../domain/vitals';
+
+// No server-to-server events yet (the Redis adapter issue may add some).
+type InterServerEvents = DefaultEventsMap;
+export interface SocketData {
+  user: User;
+}
+
+export type ChairsideIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type ChairsideSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Room of the sockets that want one chair; `ALL_CHAIRS_ROOM` holds those that want every chair. */
+export const chairRoom = (chairId: string): string => `chair:${chairId}`;
+export const ALL_CHAIRS_ROOM = 'chairs:all';
+
+type ErrorAck = { ok: false; error: ErrorBody['error'] };
+
+function toErrorAck(error: unknown, logger: Logger, event: string): ErrorAck {
+  if (error instanceof DomainError) return { ok: false, ...error.toBody() };
+  logger.error({ err: error, event }, 'socket handler failed');
+  return { ok: false, error: { code: 'internal_error', message: 'something went wrong on the server; it has been logged' } };
+}
+
+/**
+ * Registers a client event the one safe way: the payload is validated with its schema, the
+ * permission checked, every error caught and answered through the ack, and a client that sent
+ * no ack callback is tolerated. One bad message can never take the process down.
+ */
+function handle<S extends z.ZodType, R extends object>(
+  socket: ChairsideSocket,
+  logger: Logger,
+  event: keyof ClientToServerEvents,
+  schema: S,
+  permission: Permission,
+  handler: (payload: z.output<S>, user: User) => Promise<R>,
+): void {
+  socket.on(event, (first: unknown, second: unknown) => {
+    // A client that emits only a callback still gets its answer.
+    const ack = typeof second === 'function' ? second : typeof first === 'function' ? first : null;
+    const payload = typeof first === 'function' ? undefined : first;
+    const answer = (response: object): void => {
+      if (ack !== null) (ack as (r: object) => void)(response);
+    };
+    const run = async (): Promise<object> => {
+      const user = socket.data.user;
+      if (!can(user.role, permission)) throw forbidden(`role "${user.role}" may not do this (needs permission ${permission})`);
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) throw invalid(toErrorIssues(parsed.error), `${event} payload`);
+      return { ok: true, ...(await handler(parsed.data, user)) };
+    };
+    run().then(answer, (error: unknown) => {
+      answer(toErrorAck(error, logger, event));
+    });
+  });
+}
+
+export function createRealtime(httpServer: HttpServer, ctx: AuthContext, logger: Logger): ChairsideIo {
+  const io: ChairsideIo = new Server(httpServer, {
+    // Samples batches may reach 1000 per message; stay in line with the HTTP body limit.
+    maxHttpBufferSize: 1_000_000,
+    serveClient: false,
+  });
+
+  io.use((socket, next) => {
+    const token: unknown = (socket.handshake.auth as Record<string, unknown>)['token'];
+    if (typeof token !== 'string' || token === '') {
+      next(new Error('unauthorized'));
+      return;
+    }
+    authenticate(ctx, token).then(
+      (user) => {
+        socket.data.user = user;
+        next();
+      },
+      () => {
+        next(new Error('unauthorized'));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    handle(socket, logger, 'subscribe', SubscribeSchema, 'vitals:read', async ({ chairIds }) => {
+      const wanted = new Set<string>();
+      if (chairIds === undefined) {
+        wanted.add(ALL_CHAIRS_ROOM);
+      } else {
+        const known = new Set(
+          (await ctx.db.selectFrom('chairs').select('id').execute()).map((c) => c.id),
+        );
+        const unknown = chairIds.findIndex((id) => !known.has(id));
+        if (unknown !== -1) throw notFound(`chair "${chairIds[unknown] ?? ''}" does not exist (chairIds.${unknown})`);
+        for (const id of chairIds) wanted.add(chairRoom(id));
+      }
+      for (const room of socket.rooms) {
+        if (room !== socket.id && !wanted.has(room)) await socket.leave(room);
+      }
+      await socket.join([...wanted]);
+      return {};
+    });
+
+    handle(socket, logger, 'vitals', SocketVitalsSchema, 'vitals:ingest', async ({ chairId, samples }, user) => {
+      const { accepted, duplicates } = await ingestVitals(ctx, user, chairId, samples);
+      return { accepted, duplicates };
+    });
+  });
+
+  // After commit: the newly stored samples to whoever watches that chair, and session changes
+  // to everyone (every connected socket is authenticated).
+  ctx.events.samplesStored.add((chairId, samples) => {
+    io.to([chairRoom(chairId), ALL_CHAIRS_ROOM]).emit('vitals', { chairId, samples });
+  });
+  ctx.events.chairChanged.add((chair) => {
+    io.emit('chair', { chair });
+  });
+
+  return io;
+}

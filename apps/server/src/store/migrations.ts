@@ -1,0 +1,108 @@
+import { sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Versioned migrations, in code so they ship with the server. Never edit a released
+ * migration: add the next one. Written with Kysely's schema builder so the same steps run on
+ * PostgreSQL once that dialect is added (the one SQLite-specific detail is marked).
+ */
+const migrations: Record<string, Migration> = {
+  '001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('users')
+        .addColumn('username', 'text', (c) => c.primaryKey())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('chairs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
+        .addColumn('patient_ref', 'text', (c) => c.notNull())
+        .addColumn('weight_kg', 'double precision', (c) => c.notNull())
+        .addColumn('dose_mg_per_kg', 'double precision', (c) => c.notNull())
+        .addColumn('planned_minutes', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('baseline', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute();
+      // The database itself guarantees one open session per chair, even under a race.
+      await db.schema
+        .createIndex('sessions_one_open_per_chair')
+        .on('sessions')
+        .column('chair_id')
+        .unique()
+        .where(sql.ref('state'), '<>', 'discharged')
+        .execute();
+
+      // SQLite: an INTEGER PRIMARY KEY AUTOINCREMENT is the only auto-numbered column; the
+      // PostgreSQL dialect will use an identity column here.
+      await db.schema
+        .createTable('session_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('session_events_by_session').on('session_events').columns(['session_id', 'seq']).execute();
+
+      // `seq` numbers arrivals (reconnect cursors); (chair_id, id) is the idempotency key that
+      // ON CONFLICT DO NOTHING targets. SQLite allows AUTOINCREMENT only on the primary key,
+      // so (chair_id, id) is a unique constraint rather than the primary key.
+      await db.schema
+        .createTable('samples')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('hr', 'double precision')
+        .addColumn('sbp', 'double precision')
+        .addColumn('dbp', 'double precision')
+        .addColumn('spo2', 'double precision')
+        .addColumn('rr', 'double precision')
+        .addColumn('etco2', 'double precision')
+        .addColumn('sedation_scale', 'text')
+        .addColumn('sedation_score', 'integer')
+        .addColumn('entered_by', 'text')
+        .addColumn('session_id', 'text', (c) => c.references('sessions.id'))
+        .addUniqueConstraint('samples_chair_sample_id', ['chair_id', 'id'])
+        .execute();
+      await db.schema.createIndex('samples_by_chair_time').on('samples').columns(['chair_id', 'at']).execute();
+      await db.schema.createIndex('samples_by_session').on('samples').columns(['session_id', 'at']).execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('who', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_by_time').on('audit_log').column('at').execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};
