@@ -1,0 +1,117 @@
+import { memo } from 'react';
+import { Link } from 'react-router';
+import type { StoredSample } from '@chairside/core';
+import type { ChairLive } from '../../store/clinic';
+import { formatAge, isStale } from '../../time/format';
+import { Sparkline } from './Sparkline';
+import { pickHr, pickSbp, pickSpo2, sessionSummary, tileValues } from './vitals';
+import type { TileValue } from './vitals';
+
+interface VitalProps {
+  value: TileValue;
+  now: number;
+  size: 'main' | 'minor';
+  className?: string;
+  trend?: { samples: readonly StoredSample[]; pick: (s: StoredSample) => number | undefined };
+}
+
+function Vital({ value, now, size, className, trend }: VitalProps) {
+  const measured = value.atMs !== null;
+  const stale = value.atMs !== null && isStale(value.atMs, now);
+  const p = value.parameter;
+  return (
+    <div
+      className={`vital vital-${size} vital-${p} ${stale ? 'is-stale' : ''} ${measured ? '' : 'is-unmeasured'} ${className ?? ''}`}
+      data-param={p}
+    >
+      <div className="vital-label">
+        {value.label} <span className="vital-unit">{value.unit}</span>
+      </div>
+      <div className="vital-value" data-testid={`value-${p}`} data-stale={stale ? 'true' : 'false'}>
+        {value.text}
+      </div>
+      <div className="vital-meta">
+        <span className="vital-age" data-testid={`age-${p}`}>
+          {value.atMs === null ? 'not measured' : formatAge(now - value.atMs)}
+        </span>
+        {stale && <span className="stale-mark">STALE</span>}
+      </div>
+      {trend !== undefined && <Sparkline samples={trend.samples} pick={trend.pick} className={`sparkline-${p}`} />}
+    </div>
+  );
+}
+
+function spoken(v: TileValue, now: number): string {
+  if (v.atMs === null) return `${v.label} not measured`;
+  const stale = isStale(v.atMs, now) ? ', stale' : '';
+  return `${v.label} ${v.text} ${v.unit}${stale}`;
+}
+
+/**
+ * One chair at a glance: who is in it, where the infusion is, and each vital with its age.
+ * The whole tile opens the chair's detail.
+ */
+export const ChairTile = memo(function ChairTile({
+  live,
+  now,
+  offline,
+}: {
+  live: ChairLive;
+  now: number;
+  /** The dashboard's own connection is down: nothing here is live. */
+  offline: boolean;
+}) {
+  const { chair, samples, latest } = live;
+  const values = tileValues(latest);
+  const session = sessionSummary(chair.session, now);
+  const patientRef = chair.session?.patientRef ?? null;
+  const showEtco2 = latest.etco2 !== undefined;
+
+  const label = [
+    chair.label,
+    patientRef ?? undefined,
+    session.text,
+    ...[values.hr, values.bp, values.spo2, values.rr, ...(showEtco2 ? [values.etco2] : []), values.sedation].map((v) =>
+      spoken(v, now),
+    ),
+    offline ? 'connection lost, not live' : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(', ');
+
+  return (
+    <Link
+      to={`/chairs/${encodeURIComponent(chair.id)}`}
+      className={`chair-tile ${offline ? 'is-offline' : ''}`}
+      data-testid="chair-tile"
+      data-chair-id={chair.id}
+      data-offline={offline ? 'true' : 'false'}
+      aria-label={label}
+    >
+      <div className="tile-head">
+        <h2 className="tile-label">{chair.label}</h2>
+        <span className={`session-state session-${session.state}`} data-testid="session-state">
+          <span aria-hidden="true">{session.mark}</span> {session.text}
+        </span>
+      </div>
+      <div className="tile-patient" data-testid="patient-ref">
+        {patientRef ?? 'No patient'}
+      </div>
+      <div className="tile-main">
+        <Vital value={values.hr} now={now} size="main" trend={{ samples, pick: pickHr }} />
+        <Vital value={values.spo2} now={now} size="main" trend={{ samples, pick: pickSpo2 }} />
+        <Vital value={values.bp} now={now} size="main" className="vital-wide" trend={{ samples, pick: pickSbp }} />
+      </div>
+      <div className="tile-minor">
+        <Vital value={values.rr} now={now} size="minor" />
+        {showEtco2 && <Vital value={values.etco2} now={now} size="minor" />}
+        <Vital value={values.sedation} now={now} size="minor" />
+      </div>
+      {offline && (
+        <div className="tile-offline-mark" aria-hidden="true">
+          NOT LIVE
+        </div>
+      )}
+    </Link>
+  );
+});
