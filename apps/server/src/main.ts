@@ -1,0 +1,104 @@
+import { isAbsolute, resolve } from 'node:path';
+import { inspect } from 'node:util';
+import { pino } from 'pino';
+import { createChairsideServer } from './app';
+import { DEMO_PASSWORD, DEMO_ROLES, seedDemoClinic } from './demo/seed';
+import { startDemoFeed } from './demo/feed';
+import type { DemoFeed } from './demo/feed';
+
+/**
+ * `pnpm start` / `pnpm demo`: reads the contract's environment variables, starts one server
+ * process and shuts it down cleanly on SIGTERM / SIGINT.
+ */
+
+function parsePort(value: string | undefined): number {
+  const port = Number(value ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`PORT must be a whole number from 0 to 65535 (got "${value ?? ''}")`);
+  }
+  return port;
+}
+
+function loginBox(url: string, accounts: readonly string[], password: string): string {
+  const lines = [
+    'Chairside demo clinic is running',
+    '',
+    `Open ${url}`,
+    '',
+    ...accounts.map((a) => `  ${a.padEnd(8)} / ${password}`),
+    '',
+    'A training feed sends vitals to Chair 1..6 every second.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  const bar = `+${'-'.repeat(width + 2)}+`;
+  return [bar, ...lines.map((l) => `|  ${l.padEnd(width)}|`), bar].join('\n');
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const demo = process.argv.slice(2).includes('--demo');
+  const logger = pino({ level: env['LOG_LEVEL'] ?? 'info' });
+  const port = parsePort(env['PORT']);
+  const host = env['HOST'] ?? '127.0.0.1';
+  // `pnpm --filter` runs us in apps/server; a relative DATA_DIR means the directory the user
+  // ran pnpm from (the repository root for `pnpm start`).
+  const baseDir = env['INIT_CWD'] ?? process.cwd();
+  const rawDataDir = env['DATA_DIR'] ?? './data';
+  const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(baseDir, rawDataDir);
+  const adminPassword = env['ADMIN_PASSWORD'] === '' ? undefined : env['ADMIN_PASSWORD'];
+
+  if (env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '') {
+    logger.warn('DATABASE_URL is set but PostgreSQL is not supported yet: using the embedded SQLite store in DATA_DIR');
+  }
+  if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '') {
+    logger.warn('REDIS_URL is set but the Redis adapter is not supported yet: this process serves its own sockets only');
+  }
+
+  const server = createChairsideServer({ dataDir, logger, ...(adminPassword === undefined ? {} : { adminPassword }) });
+  await server.ready();
+  if (demo) {
+    const seeded = await seedDemoClinic(server.context, adminPassword === undefined ? {} : { adminPassword });
+    logger.info(seeded, 'demo clinic seeded');
+  }
+  const { url, generatedAdminPassword } = await server.listen(port, host);
+  logger.info({ url, dataDir, demo }, 'Chairside listening');
+
+  let feed: DemoFeed | null = null;
+  if (demo) {
+    feed = await startDemoFeed({ url, username: 'trainer', password: DEMO_PASSWORD, logger });
+    process.stdout.write(`\n${loginBox(url, DEMO_ROLES, DEMO_PASSWORD)}\n\n`);
+  }
+  if (generatedAdminPassword !== null) {
+    // Shown exactly once: it is stored only as a hash.
+    process.stdout.write(`\n${loginBox(url, ['admin'], generatedAdminPassword).replace('Chairside demo clinic is running', 'First start: admin account created').replace('A training feed sends vitals to Chair 1..6 every second.', 'Write this password down now: it is shown only once.')}\n\n`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const stopFeed = feed === null ? Promise.resolve() : feed.stop();
+    stopFeed
+      .then(() => server.close())
+      .then(() => {
+        logger.info('stopped cleanly');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Chairside failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof Error && error.cause !== undefined) process.stderr.write(`  cause: ${inspect(error.cause)}\n`);
+  process.exit(1);
+});
