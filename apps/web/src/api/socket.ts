@@ -60,16 +60,29 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
     });
   };
 
+  const subscribe = async () => {
+    try {
+      let timer: number | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = window.setTimeout(() => {
+          reject(new Error('the server did not confirm the subscription'));
+        }, SUBSCRIBE_TIMEOUT_MS);
+      });
+      const ack = await Promise.race([socket.emitWithAck('subscribe', {}), timeout]).finally(() => {
+        window.clearTimeout(timer);
+      });
+      if (!ack.ok) throw new Error(ack.error.message);
+    } catch {
+      // Without a subscription no data flows: that is not live, whatever the transport says.
+      useConnection.getState().lost(clock());
+      return;
+    }
+    useConnection.getState().live(clock());
+    backfill();
+  };
+
   socket.on('connect', () => {
-    socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('subscribe', {}, (err, ack) => {
-      if (err !== null || !ack.ok) {
-        // Without a subscription no data flows: that is not live, whatever the transport says.
-        useConnection.getState().lost(clock());
-        return;
-      }
-      useConnection.getState().live(clock());
-      backfill();
-    });
+    void subscribe();
   });
 
   socket.on('disconnect', (reason) => {

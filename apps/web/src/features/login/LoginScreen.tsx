@@ -1,5 +1,4 @@
 import { useId, useState } from 'react';
-import type { FormEvent } from 'react';
 import type { User } from '@chairside/core';
 import { ApiError } from '../../api/http';
 import { useApi } from '../../api/ApiContext';
@@ -13,8 +12,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (token: string, user: 
   const [busy, setBusy] = useState(false);
   const errorId = useId();
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = async () => {
     setBusy(true);
     setError(null);
     try {
@@ -32,7 +30,8 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (token: string, user: 
         className="login-form"
         aria-labelledby="login-title"
         onSubmit={(e) => {
-          void submit(e);
+          e.preventDefault();
+          void submit();
         }}
       >
         <h1 id="login-title">Chairside</h1>

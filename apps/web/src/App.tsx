@@ -1,0 +1,110 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { BrowserRouter, Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { appApi } from './api/ApiContext';
+import { openClinicLink } from './api/socket';
+import { useAuth } from './store/auth';
+import { useClinic } from './store/clinic';
+import { useConnection } from './store/connection';
+import { useNow } from './time/useNow';
+import { ConnectionBanner } from './features/shell/ConnectionBanner';
+import { Header } from './features/shell/Header';
+import { LoginScreen } from './features/login/LoginScreen';
+import { OverviewScreen } from './features/overview/OverviewScreen';
+
+// The detail route carries recharts: loaded only when a nurse opens a chair.
+const ChairDetailScreen = lazy(() => import('./features/chair-detail/ChairDetailScreen'));
+
+function LoginRoute() {
+  const token = useAuth((s) => s.token);
+  const signIn = useAuth((s) => s.signIn);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  if (token !== null) return <Navigate to={from} replace />;
+  return (
+    <LoginScreen
+      onSignedIn={(t, user) => {
+        signIn(t, user);
+        void navigate(from, { replace: true });
+      }}
+    />
+  );
+}
+
+function Shell() {
+  const now = useNow();
+  const status = useConnection((s) => s.status);
+  const since = useConnection((s) => s.since);
+  const user = useAuth((s) => s.user);
+  const logout = useAuth((s) => s.logout);
+  if (user === null) return null;
+  return (
+    <div className={`app app-${status}`}>
+      <a className="skip-link" href="#content">
+        Skip to chairs
+      </a>
+      <ConnectionBanner status={status} since={since} />
+      <Header user={user} now={now} onLogout={logout} />
+      <div id="content" tabIndex={-1}>
+        <Outlet />
+      </div>
+    </div>
+  );
+}
+
+/** Signed-in part of the app: holds the live link open for as long as the token lasts. */
+function RequireSignIn() {
+  const token = useAuth((s) => s.token);
+  const location = useLocation();
+
+  useEffect(() => {
+    if (token === null) return;
+    const close = openClinicLink({
+      token,
+      api: appApi,
+      clock: () => Date.now(),
+      onUnauthorized: () => {
+        useAuth.getState().logout();
+      },
+    });
+    return () => {
+      close();
+      // Another user must not see what the previous one had on screen.
+      useClinic.getState().clear();
+    };
+  }, [token]);
+
+  if (token === null) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <Shell />;
+}
+
+function NotFound() {
+  return (
+    <main className="not-found">
+      <h1>Nothing here</h1>
+      <Link to="/">Back to the chairs</Link>
+    </main>
+  );
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/login" element={<LoginRoute />} />
+        <Route element={<RequireSignIn />}>
+          <Route index element={<OverviewScreen />} />
+          <Route
+            path="/chairs/:chairId"
+            element={
+              <Suspense fallback={<p className="loading-note">Loading the chair…</p>}>
+                <ChairDetailScreen />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,120 @@
+import type { AxisDomainItem } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatClock } from '../../time/format';
+
+export interface TrendRow {
+  t: number;
+  hr?: number;
+  sbp?: number;
+  dbp?: number;
+  spo2?: number;
+  rr?: number;
+  etco2?: number;
+  moaas?: number;
+  rass?: number;
+}
+
+export type TrendKey = Exclude<keyof TrendRow, 't'>;
+
+export interface TrendSeries {
+  key: TrendKey;
+  name: string;
+  color: string;
+  /** A dash pattern so two lines differ by shape, not colour alone. */
+  dash?: string;
+  axis?: 'left' | 'right';
+}
+
+const AXIS = '#9aa7b4';
+const GRID = '#2a3542';
+
+type Domain = Readonly<[AxisDomainItem, AxisDomainItem]>;
+
+export function TrendChart({
+  title,
+  rows,
+  series,
+  unit,
+  rightUnit,
+  domain = ['auto', 'auto'],
+  rightDomain = ['auto', 'auto'],
+  timeDomain,
+}: {
+  title: string;
+  rows: readonly TrendRow[];
+  series: readonly TrendSeries[];
+  unit: string;
+  rightUnit?: string;
+  domain?: Domain;
+  rightDomain?: Domain;
+  timeDomain: [number, number];
+}) {
+  const hasData = rows.some((r) => series.some((s) => r[s.key] !== undefined));
+  return (
+    <section className="trend" aria-label={`${title} trend`}>
+      <h2 className="trend-title">
+        {title} <span className="trend-unit">({rightUnit === undefined ? unit : `${unit} / ${rightUnit}`})</span>
+      </h2>
+      {hasData ? (
+        <div className="trend-plot">
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={timeDomain}
+                tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
+                stroke={AXIS}
+                tick={{ fill: AXIS, fontSize: 14 }}
+                label={{ value: 'time', position: 'insideBottomRight', offset: -4, fill: AXIS, fontSize: 13 }}
+              />
+              <YAxis
+                yAxisId="left"
+                domain={domain}
+                stroke={AXIS}
+                tick={{ fill: AXIS, fontSize: 14 }}
+                width={56}
+                label={{ value: unit, angle: -90, position: 'insideLeft', fill: AXIS, fontSize: 13 }}
+              />
+              {rightUnit !== undefined && (
+                <YAxis
+                  yAxisId="right"
+                  orientation="right"
+                  domain={rightDomain}
+                  stroke={AXIS}
+                  tick={{ fill: AXIS, fontSize: 14 }}
+                  width={56}
+                  label={{ value: rightUnit, angle: 90, position: 'insideRight', fill: AXIS, fontSize: 13 }}
+                />
+              )}
+              <Tooltip
+                labelFormatter={(t: unknown) => (typeof t === 'number' ? formatClock(t) : '')}
+                contentStyle={{ background: '#18202a', border: `1px solid ${GRID}`, color: '#d6dde6' }}
+              />
+              <Legend wrapperStyle={{ color: '#d6dde6' }} />
+              {series.map((s) => (
+                <Line
+                  key={s.key}
+                  yAxisId={s.axis ?? 'left'}
+                  type="linear"
+                  dataKey={s.key}
+                  name={s.name}
+                  stroke={s.color}
+                  strokeWidth={2}
+                  strokeDasharray={s.dash}
+                  dot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      ) : (
+        <p className="trend-empty">No {title} readings in the last 60 minutes.</p>
+      )}
+    </section>
+  );
+}
