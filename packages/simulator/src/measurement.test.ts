@@ -119,3 +119,23 @@ describe('vitals monitor', () => {
     expect(samples.every((s) => s.etco2 === undefined && s.spo2 !== undefined)).toBe(true);
   });
 });
+
+describe('vitals monitor with time speed-up', () => {
+  it('keeps 1 Hz sample time while the patient lives 10 s per sample', () => {
+    const m = monitor({ speed: 10 });
+    const samples = m.readUntil(m.modelTime(T0 + 60_000));
+    expect(samples).toHaveLength(61);
+    expect(samples[60]!.at).toBe('2026-11-21T09:01:00.000Z');
+    expect(m.physiology.atMs).toBe(T0 + 10 * MIN);
+    // Cuff every 5 model minutes = every 30 s of sample time.
+    expect(withBp(samples).map((s) => s.at)).toEqual([
+      '2026-11-21T09:00:00.000Z',
+      '2026-11-21T09:00:30.000Z',
+      '2026-11-21T09:01:00.000Z',
+    ]);
+  });
+
+  it('refuses a non-positive speed', () => {
+    expect(() => monitor({ speed: 0 })).toThrow(RangeError);
+  });
+});

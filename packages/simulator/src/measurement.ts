@@ -35,6 +35,13 @@ export interface MonitorOptions {
   readonly idPrefix?: string;
   readonly continuousIntervalSeconds?: number;
   readonly cuffIntervalMinutes?: number;
+  /**
+   * Time speed-up for training: the patient lives `speed` model seconds per second of sample
+   * time, while the monitor still sends one sample per (sample-time) interval, so the feed looks
+   * like a normal 1 Hz device whose patient happens to change faster. Intervals and artifact
+   * durations are in model time. Default 1.
+   */
+  readonly speed?: number;
   /** null: the clinic does not score sedation. Default MOAA/S every 5 minutes. */
   readonly sedation?: { readonly scale: SedationScale; readonly intervalMinutes: number } | null;
 }
@@ -58,6 +65,7 @@ export class VitalsMonitor {
   private readonly cuffIntervalMs: number;
   private readonly sedation: { readonly scale: SedationScale; readonly intervalMs: number } | null;
   private readonly originMs: number;
+  private readonly speed: number;
   private lastTickMs: number;
   private nextCuffMs: number;
   private nextSedationMs: number;
@@ -68,7 +76,9 @@ export class VitalsMonitor {
     this.physiology = options.physiology;
     this.rng = createRng(deriveSeed(options.seed ?? options.physiology.patient.seed, 'monitor'));
     this.idPrefix = options.idPrefix ?? `sim-${options.physiology.patient.seed}`;
-    this.intervalMs = (options.continuousIntervalSeconds ?? 1) * 1000;
+    this.speed = options.speed ?? 1;
+    if (!(this.speed > 0)) throw new RangeError(`speed must be positive, got ${this.speed}`);
+    this.intervalMs = (options.continuousIntervalSeconds ?? 1) * 1000 * this.speed;
     this.cuffIntervalMs = (options.cuffIntervalMinutes ?? 5) * 60_000;
     const sedation = options.sedation === undefined ? { scale: 'MOAA/S' as const, intervalMinutes: 5 } : options.sedation;
     this.sedation = sedation === null ? null : { scale: sedation.scale, intervalMs: sedation.intervalMinutes * 60_000 };
@@ -79,7 +89,17 @@ export class VitalsMonitor {
     this.nextSedationMs = this.originMs;
   }
 
-  /** Time of the last sample tick (emitted or swallowed by an artifact). */
+  /** Sample time (`at`, epoch ms) of a model time. */
+  sampleTime(modelMs: number): number {
+    return Math.round(this.originMs + (modelMs - this.originMs) / this.speed);
+  }
+
+  /** Model time of a sample time. */
+  modelTime(sampleMs: number): number {
+    return this.originMs + (sampleMs - this.originMs) * this.speed;
+  }
+
+  /** Model time of the last sample tick (emitted or swallowed by an artifact). */
   get atMs(): number {
     return Math.max(this.lastTickMs, this.originMs);
   }
@@ -105,8 +125,8 @@ export class VitalsMonitor {
   }
 
   /**
-   * Advances the patient to toMs and returns the samples the monitor sends for every tick
-   * after the previous call up to and including toMs, ascending by time.
+   * Advances the patient to model time toMs and returns the samples the monitor sends for every
+   * tick after the previous call up to and including toMs, ascending by time.
    */
   readUntil(toMs: number): Sample[] {
     const out: Sample[] = [];
@@ -121,7 +141,8 @@ export class VitalsMonitor {
   }
 
   private measure(atMs: number, v: Vitals): Sample | null {
-    const sample: Sample = { id: `${this.idPrefix}-${atMs}`, at: new Date(atMs).toISOString(), source: 'simulator' };
+    const stamp = this.sampleTime(atMs);
+    const sample: Sample = { id: `${this.idPrefix}-${stamp}`, at: new Date(stamp).toISOString(), source: 'simulator' };
     const off = new Set(this.active('probe-off', atMs).map((a) => a.sensor));
     const moving = this.active('motion', atMs).length > 0;
 
