@@ -9,7 +9,7 @@ import { useClinic } from '../../store/clinic';
 import { formatClock, formatDuration } from '../../time/format';
 import { useNow } from '../../time/useNow';
 import { sessionSummary } from '../overview/vitals';
-import { TrendChart } from './TrendChart';
+import { clinicalDomain, TrendChart } from './TrendChart';
 import { trendRows } from './trendRows';
 
 /** The detail charts the last hour: history from the server joined with the live buffer. */
@@ -17,8 +17,12 @@ export const HISTORY_WINDOW_MS = 60 * 60_000;
 const HISTORY_LIMIT = 5000;
 const HISTORY_LIMITS = { windowMs: HISTORY_WINDOW_MS, maxSamples: HISTORY_LIMIT };
 
-// SpO2 from 85 % up (lower if the data goes lower), so a dip reads as a dip, not noise.
-const SPO2_DOMAIN = [(min: number) => Math.min(85, Math.floor(min)), 100] as const;
+// Usual adult ranges in an infusion chair; the axes widen when readings go beyond them.
+const HR_DOMAIN = clinicalDomain(40, 140, 10);
+const BP_DOMAIN = clinicalDomain(40, 200, 20);
+const SPO2_DOMAIN = clinicalDomain(85, 100, 5);
+const RR_DOMAIN = clinicalDomain(0, 30, 5);
+const ETCO2_DOMAIN = clinicalDomain(0, 60, 10);
 
 const EVENT_NAMES: Record<Session['events'][number]['type'], string> = {
   'infusion-started': 'Infusion started',
@@ -154,12 +158,20 @@ export default function ChairDetailScreen() {
       )}
       {loading && <p className="loading-note">Loading the last hour…</p>}
       <div className="trend-grid">
-        <TrendChart title="Heart rate" unit="bpm" rows={rows} timeDomain={timeDomain} series={[{ key: 'hr', name: 'HR', color: '#6fc3ff' }]} />
+        <TrendChart
+          title="Heart rate"
+          unit="bpm"
+          rows={rows}
+          timeDomain={timeDomain}
+          domain={HR_DOMAIN}
+          series={[{ key: 'hr', name: 'HR', color: '#6fc3ff' }]}
+        />
         <TrendChart
           title="Blood pressure"
           unit="mmHg"
           rows={rows}
           timeDomain={timeDomain}
+          domain={BP_DOMAIN}
           series={[
             { key: 'sbp', name: 'SBP', color: '#f2a65a' },
             { key: 'dbp', name: 'DBP', color: '#e0c36a', dash: '6 4' },
@@ -179,6 +191,8 @@ export default function ChairDetailScreen() {
           rightUnit="mmHg"
           rows={rows}
           timeDomain={timeDomain}
+          domain={RR_DOMAIN}
+          rightDomain={ETCO2_DOMAIN}
           series={[
             { key: 'rr', name: 'RR /min', color: '#c9a4ff' },
             { key: 'etco2', name: 'EtCO2 mmHg', color: '#ffd27f', dash: '6 4', axis: 'right' },

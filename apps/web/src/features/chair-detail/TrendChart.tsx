@@ -30,6 +30,17 @@ const GRID = '#2a3542';
 
 type Domain = Readonly<[AxisDomainItem, AxisDomainItem]>;
 
+/**
+ * A value axis that always shows at least the clinically usual range [low, high] and widens in
+ * steps when the data goes beyond it: noise stays small, a real excursion stays visible.
+ */
+export function clinicalDomain(low: number, high: number, step: number): Domain {
+  return [
+    (dataMin: number) => Math.min(low, Math.floor(dataMin / step) * step),
+    (dataMax: number) => Math.max(high, Math.ceil(dataMax / step) * step),
+  ];
+}
+
 export function TrendChart({
   title,
   rows,
@@ -68,11 +79,12 @@ export function TrendChart({
                 tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
                 stroke={AXIS}
                 tick={{ fill: AXIS, fontSize: 14 }}
-                label={{ value: 'time', position: 'insideBottomRight', offset: -4, fill: AXIS, fontSize: 13 }}
               />
               <YAxis
                 yAxisId="left"
                 domain={domain}
+                allowDecimals={false}
+                allowDataOverflow={false}
                 stroke={AXIS}
                 tick={{ fill: AXIS, fontSize: 14 }}
                 width={56}
@@ -83,6 +95,7 @@ export function TrendChart({
                   yAxisId="right"
                   orientation="right"
                   domain={rightDomain}
+                  allowDecimals={false}
                   stroke={AXIS}
                   tick={{ fill: AXIS, fontSize: 14 }}
                   width={56}

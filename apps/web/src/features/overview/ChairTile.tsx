@@ -4,7 +4,8 @@ import type { StoredSample } from '@chairside/core';
 import type { ChairLive } from '../../store/clinic';
 import { formatAge, isStale } from '../../time/format';
 import { Sparkline } from './Sparkline';
-import { pickHr, pickSbp, pickSpo2, sessionSummary, tileValues } from './vitals';
+import { HR_TREND, pickHr, pickSbp, pickSpo2, SBP_TREND, sessionSummary, SPO2_TREND, tileValues } from './vitals';
+import type { SparklineScale } from './Sparkline';
 import type { TileValue } from './vitals';
 
 interface VitalProps {
@@ -12,7 +13,7 @@ interface VitalProps {
   now: number;
   size: 'main' | 'minor';
   className?: string;
-  trend?: { samples: readonly StoredSample[]; pick: (s: StoredSample) => number | undefined };
+  trend?: { samples: readonly StoredSample[]; pick: (s: StoredSample) => number | undefined; scale: SparklineScale };
 }
 
 function Vital({ value, now, size, className, trend }: VitalProps) {
@@ -27,8 +28,13 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
       <div className="vital-label">
         {value.label} <span className="vital-unit">{value.unit}</span>
       </div>
-      <div className="vital-value" data-testid={`value-${p}`} data-stale={stale ? 'true' : 'false'}>
-        {value.text}
+      <div className="vital-reading">
+        <div className="vital-value" data-testid={`value-${p}`} data-stale={stale ? 'true' : 'false'}>
+          {value.text}
+        </div>
+        {trend !== undefined && (
+          <Sparkline samples={trend.samples} pick={trend.pick} scale={trend.scale} className={`sparkline-${p}`} />
+        )}
       </div>
       <div className="vital-meta">
         <span className="vital-age" data-testid={`age-${p}`}>
@@ -36,7 +42,6 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
         </span>
         {stale && <span className="stale-mark">STALE</span>}
       </div>
-      {trend !== undefined && <Sparkline samples={trend.samples} pick={trend.pick} className={`sparkline-${p}`} />}
     </div>
   );
 }
@@ -90,17 +95,17 @@ export const ChairTile = memo(function ChairTile({
     >
       <div className="tile-head">
         <h2 className="tile-label">{chair.label}</h2>
+        <span className="tile-patient" data-testid="patient-ref">
+          {patientRef ?? 'No patient'}
+        </span>
         <span className={`session-state session-${session.state}`} data-testid="session-state">
           <span aria-hidden="true">{session.mark}</span> {session.text}
         </span>
       </div>
-      <div className="tile-patient" data-testid="patient-ref">
-        {patientRef ?? 'No patient'}
-      </div>
       <div className="tile-main">
-        <Vital value={values.hr} now={now} size="main" trend={{ samples, pick: pickHr }} />
-        <Vital value={values.spo2} now={now} size="main" trend={{ samples, pick: pickSpo2 }} />
-        <Vital value={values.bp} now={now} size="main" className="vital-wide" trend={{ samples, pick: pickSbp }} />
+        <Vital value={values.hr} now={now} size="main" trend={{ samples, pick: pickHr, scale: HR_TREND }} />
+        <Vital value={values.spo2} now={now} size="main" trend={{ samples, pick: pickSpo2, scale: SPO2_TREND }} />
+        <Vital value={values.bp} now={now} size="main" className="vital-wide" trend={{ samples, pick: pickSbp, scale: SBP_TREND }} />
       </div>
       <div className="tile-minor">
         <Vital value={values.rr} now={now} size="minor" />

@@ -5,36 +5,52 @@ const WIDTH = 100;
 const HEIGHT = 24;
 /** Enough points for a 100-unit-wide line; more only costs time. */
 const MAX_POINTS = 120;
+/** The trend covers the last 10 minutes before the newest reading, on a true time axis. */
+export const SPARKLINE_WINDOW_MS = 10 * 60_000;
+
+export interface SparklineScale {
+  /** The smallest value range drawn, so 2 bpm of noise does not look like a swing. */
+  minSpan: number;
+}
 
 /**
  * The SVG points of a trend line: samples that have the value, spread over their own time
  * span, scaled to the value range. Returns '' when there are fewer than two points.
  */
-export function sparklinePoints(samples: readonly StoredSample[], pick: (s: StoredSample) => number | undefined): string {
-  const points: [number, number][] = [];
+export function sparklinePoints(
+  samples: readonly StoredSample[],
+  pick: (s: StoredSample) => number | undefined,
+  scale: SparklineScale = { minSpan: 1 },
+): string {
+  const all: [number, number][] = [];
   for (const s of samples) {
     const v = pick(s);
-    if (v !== undefined) points.push([Date.parse(s.at), v]);
+    if (v !== undefined) all.push([Date.parse(s.at), v]);
   }
+  const newest = all.at(-1);
+  if (newest === undefined) return '';
+  const start = newest[0] - SPARKLINE_WINDOW_MS;
+  const points = all.filter(([t]) => t >= start);
   if (points.length < 2) return '';
   const step = Math.ceil(points.length / MAX_POINTS);
   const kept = step > 1 ? points.filter((_, i) => i % step === 0 || i === points.length - 1) : points;
-  const [t0] = kept[0] as [number, number];
-  const [t1] = kept[kept.length - 1] as [number, number];
+  const t0 = start;
+  const t1 = newest[0];
   let min = Infinity;
   let max = -Infinity;
   for (const [, v] of kept) {
     min = Math.min(min, v);
     max = Math.max(max, v);
   }
-  // A flat trend draws mid-height rather than dividing by zero.
-  const span = max - min || 1;
-  const duration = t1 - t0 || 1;
+  // Centre a narrow range inside the minimum span; this also avoids dividing by zero.
+  const span = Math.max(max - min, scale.minSpan);
+  const low = (min + max) / 2 - span / 2;
+  const duration = t1 - t0;
   return kept
     .map(([t, v]) => {
       const x = ((t - t0) / duration) * WIDTH;
-      const y = HEIGHT - 2 - ((v - min) / span) * (HEIGHT - 4);
-      return `${x.toFixed(1)},${(max === min ? HEIGHT / 2 : y).toFixed(1)}`;
+      const y = HEIGHT - 2 - ((v - low) / span) * (HEIGHT - 4);
+      return `${x.toFixed(1)},${y.toFixed(1)}`;
     })
     .join(' ');
 }
@@ -43,13 +59,15 @@ export function sparklinePoints(samples: readonly StoredSample[], pick: (s: Stor
 export const Sparkline = memo(function Sparkline({
   samples,
   pick,
+  scale,
   className,
 }: {
   samples: readonly StoredSample[];
   pick: (s: StoredSample) => number | undefined;
+  scale: SparklineScale;
   className?: string;
 }) {
-  const points = sparklinePoints(samples, pick);
+  const points = sparklinePoints(samples, pick, scale);
   return (
     <svg
       className={`sparkline ${className ?? ''}`}

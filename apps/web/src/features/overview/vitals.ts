@@ -61,6 +61,11 @@ export const pickHr = (s: StoredSample): number | undefined => s.hr;
 export const pickSbp = (s: StoredSample): number | undefined => s.sbp;
 export const pickSpo2 = (s: StoredSample): number | undefined => s.spo2;
 
+/** Smallest ranges a sparkline draws: a change this big is worth a glance, noise is not. */
+export const HR_TREND = { minSpan: 30 };
+export const SBP_TREND = { minSpan: 40 };
+export const SPO2_TREND = { minSpan: 8 };
+
 const STATE_NAMES: Record<SessionState, string> = {
   'pre-infusion': 'Pre-infusion',
   infusing: 'Infusing',
