@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Role, ServerToClientEvents } from '@chairside/core';
+import type { ClientToServerEvents, IngestAck, Role, ServerToClientEvents, SubscribeAck } from '@chairside/core';
 import { createChairsideServer } from '../app';
 import type { ChairsideServer, ChairsideServerOptions } from '../app';
 
@@ -154,4 +154,27 @@ export function collect<E extends keyof ServerToClientEvents>(socket: TestSocket
     seen.push(payload);
   }) as never);
   return seen;
+}
+
+/** Polls `predicate` every 10 ms until it holds, or rejects after `ms`. */
+export async function waitFor(predicate: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Emits a client event and resolves with its ack; `payload` may be anything (bad-input tests). */
+export async function askVitals(socket: TestSocket, payload: unknown): Promise<IngestAck> {
+  return (await socket.timeout(3000).emitWithAck('vitals', payload as never)) as IngestAck;
+}
+
+export async function askSubscribe(socket: TestSocket, payload: unknown): Promise<SubscribeAck> {
+  return (await socket.timeout(3000).emitWithAck('subscribe', payload as never)) as SubscribeAck;
+}
+
+/** The same socket without the event typing, to send what a broken client would. */
+export function untyped(socket: TestSocket): Socket {
+  return socket;
 }
