@@ -1,0 +1,162 @@
+/// <reference types="node" />
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io } from 'socket.io-client';
+import type { Chair, ClientToServerEvents, ServerToClientEvents, StoredSample } from '@chairside/core';
+import { createApiClient } from './http';
+import { openClinicLink } from './socket';
+import type { ClinicSocket } from './socket';
+import { useClinic } from '../store/clinic';
+import { useConnection } from '../store/connection';
+
+// A real Socket.io server and a real HTTP API on one port, speaking CONTRACT.md sections 3-4.
+let http: HttpServer;
+let sockets: Server<ClientToServerEvents, ServerToClientEvents>;
+let url: string;
+let vitalsRequests = 0;
+let subscriptions = 0;
+const storedSamples: StoredSample[] = [];
+
+const T0 = Date.parse('2026-11-21T09:30:00.000Z');
+let clockNow = T0;
+
+const chairs: Chair[] = [
+  { id: 'c1', label: 'Chair 1', session: null },
+  { id: 'c2', label: 'Chair 2', session: null },
+];
+
+function stored(id: string, chairId: string, secondsAfterT0: number, values: Partial<StoredSample>): StoredSample {
+  const at = new Date(T0 + secondsAfterT0 * 1000).toISOString();
+  return { id, at, source: 'device', chairId, sessionId: null, receivedAt: at, enteredBy: null, ...values };
+}
+
+beforeAll(async () => {
+  http = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== 'Bearer good') {
+      send(401, { error: { code: 'unauthorized', message: 'sign in' } });
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const vitals = /^\/api\/v1\/chairs\/([^/]+)\/vitals$/.exec(path);
+    if (path === '/api/v1/chairs') {
+      send(200, { chairs });
+    } else if (vitals !== null) {
+      vitalsRequests++;
+      send(200, { samples: storedSamples.filter((s) => s.chairId === vitals[1]) });
+    } else {
+      send(404, { error: { code: 'not_found', message: 'no route' } });
+    }
+  });
+  sockets = new Server(http);
+  sockets.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown };
+    next(auth.token === 'good' ? undefined : new Error('unauthorized'));
+  });
+  sockets.on('connection', (socket) => {
+    socket.on('subscribe', (_request, ack) => {
+      subscriptions++;
+      void socket.join('clinic');
+      ack({ ok: true });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await sockets.close();
+});
+
+let close: (() => void) | undefined;
+
+afterEach(() => {
+  close?.();
+  close = undefined;
+  useClinic.getState().clear();
+  useConnection.getState().connecting(0);
+  storedSamples.length = 0;
+});
+
+function connect(token: string, onUnauthorized: () => void = () => undefined) {
+  const api = createApiClient({ baseUrl: url, getToken: () => token });
+  close = openClinicLink({
+    token,
+    api,
+    clock: () => clockNow,
+    onUnauthorized,
+    createSocket: (t): ClinicSocket =>
+      io(url, { auth: { token: t }, reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100, transports: ['websocket'] }),
+  });
+}
+
+const poll = { timeout: 5000, interval: 20 };
+
+describe('clinic socket link', () => {
+  it('subscribes, goes live, backfills recent vitals and routes live messages into the store', async () => {
+    storedSamples.push(stored('h1', 'c1', 0, { hr: 71 }));
+    connect('good');
+
+    await expect.poll(() => useConnection.getState().status, poll).toBe('live');
+    await expect.poll(() => useClinic.getState().chairs.c1?.latest.hr?.value, poll).toBe(71);
+    expect(useClinic.getState().chairIds).toEqual(['c1', 'c2']);
+
+    sockets.to('clinic').emit('vitals', { chairId: 'c2', samples: [stored('v1', 'c2', 5, { spo2: 93 })] });
+    await expect.poll(() => useClinic.getState().chairs.c2?.latest.spo2?.value, poll).toBe(93);
+
+    const session = {
+      id: 's1',
+      chairId: 'c2',
+      patientRef: 'P-7',
+      weightKg: 70,
+      doseMgPerKg: 0.5,
+      plannedMinutes: 40,
+      state: 'pre-infusion' as const,
+      events: [],
+      baseline: null,
+      createdAt: new Date(T0).toISOString(),
+      createdBy: 'nurse',
+    };
+    sockets.to('clinic').emit('chair', { chair: { id: 'c2', label: 'Chair 2', session } });
+    await expect.poll(() => useClinic.getState().chairs.c2?.chair.session?.patientRef, poll).toBe('P-7');
+    // The buffered vitals survive the chair update.
+    expect(useClinic.getState().chairs.c2?.latest.spo2?.value).toBe(93);
+  });
+
+  it('reports the link lost from the moment it drops, then live again with what was missed backfilled', async () => {
+    connect('good');
+    await expect.poll(() => useConnection.getState().status, poll).toBe('live');
+    const subscribedBefore = subscriptions;
+    const fetchedBefore = vitalsRequests;
+
+    clockNow = T0 + 60_000;
+    // A reading stored while this dashboard is cut off; only the backfill can bring it.
+    storedSamples.push(stored('missed', 'c1', 55, { hr: 88 }));
+    for (const s of await sockets.fetchSockets()) {
+      // Drop the transport as a network failure would (not a deliberate server disconnect).
+      (sockets.sockets.sockets.get(s.id)?.conn as { close: () => void } | undefined)?.close();
+    }
+
+    await expect.poll(() => useConnection.getState().status, poll).toBe('lost');
+    expect(useConnection.getState().since).toBe(T0 + 60_000);
+    clockNow = T0 + 62_000;
+
+    await expect.poll(() => useConnection.getState().status, poll).toBe('live');
+    expect(subscriptions).toBeGreaterThan(subscribedBefore);
+    await expect.poll(() => useClinic.getState().chairs.c1?.latest.hr?.value, poll).toBe(88);
+    expect(vitalsRequests).toBeGreaterThan(fetchedBefore);
+  });
+
+  it('signs out when the server refuses the token', async () => {
+    let refused = 0;
+    connect('bad', () => refused++);
+    await expect.poll(() => refused, poll).toBeGreaterThan(0);
+    expect(useConnection.getState().status).not.toBe('live');
+  });
+});
