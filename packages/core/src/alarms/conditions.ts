@@ -56,14 +56,39 @@ function crosses(side: Side, inclusive: boolean, value: number, limit: number): 
   return inclusive ? value >= limit : value > limit;
 }
 
+// Thresholds depend only on the rule set, the quantity, the side and the baseline SBP: they are
+// built once per rule set and reused for every sample (the engine runs per sample per chair).
+const thresholdCache = new WeakMap<AlarmRuleSet, Map<string, readonly Threshold[]>>();
+
 export function thresholdsFor(
   field: MeasurementField,
   scale: SedationScale | null,
   side: Side,
   rules: AlarmRuleSet,
   baseline: Baseline | null,
-): Threshold[] {
+): readonly Threshold[] {
+  let perRules = thresholdCache.get(rules);
+  if (perRules === undefined) {
+    perRules = new Map();
+    thresholdCache.set(rules, perRules);
+  }
   const q = quantityOf(field, scale);
+  const baseSbp = field === 'sbp' && side === 'high' ? (baseline?.sbp ?? null) : null;
+  const key = `${q}|${side}|${String(baseSbp)}`;
+  const cached = perRules.get(key);
+  if (cached !== undefined) return cached;
+  const built = buildThresholds(field, q, side, rules, baseSbp);
+  perRules.set(key, built);
+  return built;
+}
+
+function buildThresholds(
+  field: MeasurementField,
+  q: LimitedQuantity,
+  side: Side,
+  rules: AlarmRuleSet,
+  base: number | null,
+): Threshold[] {
   const limits = rules.limits[q];
   const bound = limits[side];
   const label = QUANTITY_RANGES[q].label;
@@ -89,7 +114,6 @@ export function thresholdsFor(
     }
   }
   const rise = rules.sbpRiseOverBaseline;
-  const base = baseline?.sbp ?? null;
   // The relative rule shares the SBP-high episode: one alert per episode, whichever rule is worse.
   if (field === 'sbp' && side === 'high' && rise !== null && base !== null && base > 0) {
     for (const [priority, percent] of [

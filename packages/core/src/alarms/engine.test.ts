@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '../alert';
 import type { AlertPriority } from '../alert';
-import { deriveAlertState } from './engine';
-import { at, baselineSbp, Chair, session, summary } from './harness.test-support';
+import { acknowledge, deriveAlertState, evaluateSample, evaluateTime } from './engine';
+import { at, baselineSbp, Chair, sampleAt, session, summary, T0 } from './harness.test-support';
 import type { Vitals } from './harness.test-support';
 
 /** Each rule on both sides of each threshold (manual readings: no delay). */
@@ -387,6 +387,19 @@ describe('late and out-of-order samples', () => {
 });
 
 describe('state', () => {
+  it('is never changed by the functions it is given to', () => {
+    const chair = new Chair({ session: session('infusing', baselineSbp(120)) });
+    chair.stream(0, 12, { hr: 150, spo2: 88, sbp: 165, dbp: 80 });
+    chair.feed(13, { hr: 90, spo2: 97, sbp: 120, dbp: 80 });
+    const frozen = chair.state;
+    const before = JSON.stringify(frozen);
+    evaluateSample(frozen, sampleAt(14, { hr: 150, spo2: 80, sbp: 190, dbp: 100 }), chair.ctx);
+    evaluateSample(frozen, sampleAt(5, { hr: 40 }, 'manual'), chair.ctx);
+    evaluateTime(frozen, T0 + 400_000, chair.ctx);
+    for (const e of frozen.open) acknowledge(frozen, e.alert.id, 'nurse.ana', T0 + 20_000);
+    expect(JSON.stringify(frozen)).toBe(before);
+  });
+
   it('is plain JSON that round-trips', () => {
     const chair = new Chair({ session: session('infusing', baselineSbp(120)) });
     chair.stream(0, 12, { hr: 130, spo2: 88, sbp: 150, dbp: 80 });

@@ -158,9 +158,26 @@ interface Run {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * A copy deep enough for the engine's writes, so the caller's state is never changed: alerts and
+ * delay tracks are mutated in place and copied; entries of `latest` and `lastClosed` are only
+ * ever replaced whole, so a shallow copy of those records suffices.
+ */
 function cloneState(state: AlarmEngineState): AlarmEngineState {
-  // The state is plain JSON by design; a deep copy keeps the functions pure for the caller.
-  return JSON.parse(JSON.stringify(state)) as AlarmEngineState;
+  const tracks: Record<string, ConditionTrack> = {};
+  for (const [key, t] of Object.entries(state.tracks)) {
+    tracks[key] = { runSince: { ...t.runSince }, brokenAt: { ...t.brokenAt } };
+  }
+  return {
+    chairId: state.chairId,
+    sessionId: state.sessionId,
+    open: state.open.map((e) => ({ key: e.key, alert: { ...e.alert }, highSince: e.highSince })),
+    lastClosed: { ...state.lastClosed },
+    tracks,
+    latest: { ...state.latest },
+    feed: { lastReceivedAt: state.feed.lastReceivedAt, parameterReceivedAt: { ...state.feed.parameterReceivedAt } },
+    vitals: { ...state.vitals },
+  };
 }
 
 function emit(run: Run, type: AlertChangeType, alert: Alert): void {
