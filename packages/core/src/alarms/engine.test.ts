@@ -363,6 +363,15 @@ describe('late and out-of-order samples', () => {
     expect(summary(chair.feed(16, { hr: 130 }))).toEqual(['raised medium HR 130 > 120']);
   });
 
+  it('a late normal reading before the run is remembered as a break', () => {
+    const chair = new Chair();
+    chair.feed(10, { hr: 130 });
+    expect(chair.feed(5, { hr: 90 })).toEqual([]);
+    for (let s = 4; s >= 0; s--) expect(chair.feed(s, { hr: 130 })).toEqual([]);
+    expect(chair.feed(19, { hr: 130 })).toEqual([]);
+    expect(summary(chair.feed(20, { hr: 130 }))).toEqual(['raised medium HR 130 > 120']);
+  });
+
   it('a late manual desaturation is raised on its own time and, with newer recovery, latches', () => {
     const chair = new Chair();
     chair.stream(0, 60, { spo2: 97 });

@@ -302,14 +302,19 @@ function advanceRuns(track: ConditionTrack, a: Assessment, at: number): void {
   }
 }
 
-/** A late reading inside an unbroken stretch extends the current run back to itself. */
+/**
+ * A late reading before the current run, after the last known break, either extends the run back
+ * to itself (it crosses the level) or becomes the newest known break (it does not). A late
+ * reading inside the run changes nothing: without history the engine keeps the run, erring
+ * towards alarming.
+ */
 function extendRunsBack(track: ConditionTrack, a: Assessment, at: number): void {
   for (const level of LEVELS) {
     const since = track.runSince[level];
     const broken = track.brokenAt[level];
-    if (meets(a, level) && since !== null && at < since && (broken === null || at > broken)) {
-      track.runSince[level] = at;
-    }
+    if (since === null || at >= since || (broken !== null && at <= broken)) continue;
+    if (meets(a, level)) track.runSince[level] = at;
+    else track.brokenAt[level] = at;
   }
 }
 
