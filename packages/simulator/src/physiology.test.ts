@@ -112,3 +112,25 @@ describe('ketamine physiology', () => {
     }).toThrow(RangeError);
   });
 });
+
+describe('the infusion pump', () => {
+  it('stops by itself when the planned dose is in, even after a pause, and cannot be restarted', () => {
+    const ph = session();
+    ph.applyInfusionEvent('infusion-started');
+    ph.advanceTo(10 * MIN);
+    ph.applyInfusionEvent('infusion-paused');
+    ph.advanceTo(15 * MIN);
+    ph.applyInfusionEvent('infusion-resumed');
+    ph.advanceTo(44 * MIN);
+    expect(ph.infusing).toBe(true);
+    expect(ph.doseComplete).toBe(false);
+    ph.advanceTo(46 * MIN);
+    expect(ph.infusing).toBe(false);
+    expect(ph.doseComplete).toBe(true);
+    expect(ph.infusedMg).toBeCloseTo(typical.weightKg * 0.5, 9);
+    ph.applyInfusionEvent('infusion-resumed');
+    expect(ph.infusing).toBe(false);
+    ph.advanceTo(50 * MIN);
+    expect(ph.infusedMg).toBeCloseTo(typical.weightKg * 0.5, 9);
+  });
+});

@@ -163,6 +163,8 @@ export class Physiology {
   readonly patient: PatientProfile;
   readonly infusion: InfusionPlan;
   readonly rateMgPerMin: number;
+  readonly plannedDoseMg: number;
+  private complete = false;
   private readonly pk: KetaminePk;
   private readonly noise: Rng;
   private readonly stepMs: number;
@@ -176,6 +178,7 @@ export class Physiology {
   constructor(options: PhysiologyOptions) {
     this.patient = options.patient;
     this.infusion = options.infusion;
+    this.plannedDoseMg = options.patient.weightKg * options.infusion.doseMgPerKg;
     this.rateMgPerMin = infusionRateMgPerMin(options.patient.weightKg, options.infusion.doseMgPerKg, options.infusion.plannedMinutes);
     this.pk = new KetaminePk({
       weightKg: options.patient.weightKg,
@@ -207,8 +210,22 @@ export class Physiology {
   advanceTo(atMs: number): void {
     if (atMs < this.nowMs) throw new RangeError(`cannot go back in time: ${atMs} < ${this.nowMs}`);
     while (this.nowMs < atMs) {
-      const dtMs = Math.min(this.stepMs, atMs - this.nowMs);
+      let dtMs = Math.min(this.stepMs, atMs - this.nowMs);
+      // Like a real pump with a volume to be infused, it stops by itself when the planned dose is
+      // in, however long it was paused: the step is cut at that moment so the dose is exact.
+      let completes = false;
+      if (this.pumpRunning) {
+        const msToEmpty = ((this.plannedDoseMg - this.pk.state.infusedMg) / this.rateMgPerMin) * 60_000;
+        if (msToEmpty <= dtMs) {
+          dtMs = Math.max(0, msToEmpty);
+          completes = true;
+        }
+      }
       this.pk.advance(dtMs / 60_000, this.pumpRunning ? this.rateMgPerMin : 0);
+      if (completes) {
+        this.pumpRunning = false;
+        this.complete = true;
+      }
       this.stepDrift(dtMs);
       const target = hyperbolic(this.pk.concentrations.effectSiteNgPerMl, KETAMINE_RESPONSE.hemodynamicEc50);
       this.pressor += (target - this.pressor) * (1 - Math.exp(-dtMs / 60_000 / KETAMINE_RESPONSE.hemodynamicLagMin));
@@ -218,9 +235,14 @@ export class Physiology {
     this.excursions = this.excursions.filter((e) => this.nowMs < e.endMs + e.recoverMs);
   }
 
-  /** A pump event (start, pause, resume, stop) at the current time. */
+  /** A pump event (start, pause, resume, stop) at the current time. An emptied pump stays off. */
   applyInfusionEvent(event: InfusionEventType): void {
-    this.pumpRunning = pumpRunsAfter(event);
+    this.pumpRunning = pumpRunsAfter(event) && !this.complete;
+  }
+
+  /** The whole planned dose has been given. */
+  get doseComplete(): boolean {
+    return this.complete;
   }
 
   /** Starts an excursion at the current time. */
