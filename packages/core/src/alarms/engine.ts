@@ -218,7 +218,7 @@ function raiseOrWorsen(run: Run, key: string, facts: AlertFacts, at: number): vo
     const alert: Alert = {
       id: run.ctx.newAlertId(),
       chairId: run.st.chairId,
-      sessionId: run.ctx.session?.id ?? null,
+      sessionId: sessionIsOpen(run.ctx.session) ? run.ctx.session.id : null,
       ...facts,
       state: 'active',
       raisedAt: iso(at),
@@ -503,6 +503,30 @@ function evaluateTechnical(run: Run): void {
   }
 
   setTechnical(run, 'manual-check', vitalsDueFacts(st, session, rules, now));
+
+  // Monitoring of a session ends with it: its physiological episodes end at the discharge (seen
+  // on server time). A latched one still waits for its acknowledgement, so nothing is lost.
+  for (const ep of [...st.open]) {
+    const owner = ep.alert.sessionId;
+    if (ep.alert.kind !== 'physiological' || owner === null) continue;
+    if (!open || session.id !== owner) endCondition(run, ep.key, now);
+  }
+}
+
+/**
+ * Time left until the vitals-due reminder and the overdue alarm (negative once passed), for the
+ * chair tile's countdown; null when nothing is due (not infusing).
+ */
+export function vitalsDueIn(
+  state: AlarmEngineState,
+  session: AlarmSession | null,
+  rules: AlarmRuleSet,
+  now: number,
+): { reminderInMs: number; overdueInMs: number } | null {
+  const ages = vitalsAges(state, session, now);
+  if (ages === null) return null;
+  const worst = Math.max(ages.hr, ages.bp, ages.spo2);
+  return { reminderInMs: rules.vitalsDue.reminderMs - worst, overdueInMs: rules.vitalsDue.overdueMs - worst };
 }
 
 /** How long HR, BP and SpO2 have gone unrecorded during the current infusion stretch. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { at, Chair, session, summary } from './harness.test-support';
+import { vitalsDueIn } from './engine';
+import { DEFAULT_ALARM_RULES } from './rules';
+import { at, Chair, session, summary, T0 } from './harness.test-support';
 
 const FULL_SET = { hr: 80, sbp: 125, dbp: 80, spo2: 97 };
 
@@ -169,5 +171,35 @@ describe('escalation of an unacknowledged high-priority alarm', () => {
     chair.feed(30, { hr: 145 }, 'manual', 40);
     expect(chair.tick(99)).toEqual([]);
     expect(chair.tick(100).map((c) => c.type)).toEqual(['escalated']);
+  });
+});
+
+describe('the end of a session', () => {
+  it('ends its physiological episodes at discharge; a latched one still waits for acknowledgement', () => {
+    const chair = new Chair({ session: session('recovery') });
+    chair.feed(0, { hr: 125, spo2: 86 }, 'manual');
+    expect(chair.openAlerts().map((a) => a.sessionId)).toEqual(['session-1', 'session-1']);
+    chair.setSession({ ...session('recovery'), state: 'discharged' });
+    const changes = chair.tick(30);
+    expect(changes.map((c) => `${c.type} ${c.alert.parameter} ${c.alert.clearedAt ?? ''}`)).toEqual([
+      `cleared hr ${at(30)}`,
+      `condition-ended spo2 ${at(30)}`,
+    ]);
+    // After discharge, readings still alarm (someone is in the chair) but belong to no session.
+    chair.setSession(null);
+    expect(chair.feed(40, { hr: 130 }, 'manual')[0]?.alert).toMatchObject({ sessionId: null, priority: 'medium' });
+    expect(chair.tick(41)).toEqual([]);
+  });
+});
+
+describe('vitalsDueIn (the tile countdown)', () => {
+  it('counts down to the reminder and the overdue alarm while infusing', () => {
+    const chair = new Chair({ session: session('infusing') });
+    chair.feed(100, { hr: 80, sbp: 120, dbp: 80, spo2: 97 }, 'manual');
+    expect(vitalsDueIn(chair.state, chair.ctx.session, DEFAULT_ALARM_RULES, T0 + 160_000)).toEqual({
+      reminderInMs: 240_000,
+      overdueInMs: 540_000,
+    });
+    expect(vitalsDueIn(chair.state, session('paused'), DEFAULT_ALARM_RULES, T0 + 160_000)).toBeNull();
   });
 });
