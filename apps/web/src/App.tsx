@@ -5,7 +5,7 @@ import { openClinicLink } from './api/socket';
 import { useAuth } from './store/auth';
 import { useClinic } from './store/clinic';
 import { useConnection } from './store/connection';
-import { useNow } from './time/useNow';
+import { appClock, useNow } from './time/useNow';
 import { ConnectionBanner } from './features/shell/ConnectionBanner';
 import { Header } from './features/shell/Header';
 import { LoginScreen } from './features/login/LoginScreen';
@@ -62,7 +62,7 @@ function RequireSignIn() {
     const close = openClinicLink({
       token,
       api: appApi,
-      clock: () => Date.now(),
+      clock: appClock,
       onUnauthorized: () => {
         useAuth.getState().logout();
       },

@@ -20,6 +20,7 @@ export interface ClinicLinkOptions {
 }
 
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
+const SERVER_CLOSE_RETRY_MS = 1_000;
 
 function sameOriginSocket(token: string): ClinicSocket {
   return io({ auth: { token }, reconnection: true });
@@ -88,6 +89,13 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') return;
     useConnection.getState().lost(clock());
+    // Socket.io does not retry after the server itself closed us (a restart, a revoked
+    // session): try again; a refused token then ends the session through connect_error.
+    if (reason === 'io server disconnect') {
+      window.setTimeout(() => {
+        socket.connect();
+      }, SERVER_CLOSE_RETRY_MS);
+    }
   });
 
   socket.on('connect_error', (error) => {

@@ -36,8 +36,10 @@ export function createTicker(clock: () => number, periodMs = 1000): Ticker {
   };
 }
 
-// The browser's clock, read here at the edge of the app and nowhere deeper.
-const appTicker = createTicker(() => Date.now());
+/** The browser's clock: read here at the edge of the app and handed to everything else. */
+export const appClock = (): number => Date.now();
+
+const appTicker = createTicker(appClock);
 
 /** The current time in epoch ms, updated once a second. */
 export function useNow(ticker: Ticker = appTicker): number {

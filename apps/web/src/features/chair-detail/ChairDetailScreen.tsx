@@ -7,7 +7,7 @@ import { ApiError } from '../../api/http';
 import { mergeSamples } from '../../store/clinic';
 import { useClinic } from '../../store/clinic';
 import { formatClock, formatDuration } from '../../time/format';
-import { useNow } from '../../time/useNow';
+import { appClock, useNow } from '../../time/useNow';
 import { sessionSummary } from '../overview/vitals';
 import { clinicalDomain, TrendChart } from './TrendChart';
 import { trendRows } from './trendRows';
@@ -99,7 +99,7 @@ function SessionPanel({ session, now }: { session: Session | null; now: number }
   );
 }
 
-export default function ChairDetailScreen() {
+export default function ChairDetailScreen({ clock = appClock }: { clock?: () => number }) {
   const { chairId = '' } = useParams();
   const api = useApi();
   const now = useNow();
@@ -110,7 +110,7 @@ export default function ChairDetailScreen() {
 
   useEffect(() => {
     let current = true;
-    const to = Date.now();
+    const to = clock();
     setLoading(true);
     api
       .getVitals(chairId, { from: to - HISTORY_WINDOW_MS, to, limit: HISTORY_LIMIT })
@@ -128,7 +128,7 @@ export default function ChairDetailScreen() {
     return () => {
       current = false;
     };
-  }, [api, chairId]);
+  }, [api, chairId, clock]);
 
   const liveSamples = live?.samples;
   const rows = useMemo(
@@ -163,6 +163,7 @@ export default function ChairDetailScreen() {
           unit="bpm"
           rows={rows}
           timeDomain={timeDomain}
+          loading={loading}
           domain={HR_DOMAIN}
           series={[{ key: 'hr', name: 'HR', color: '#6fc3ff' }]}
         />
@@ -171,6 +172,7 @@ export default function ChairDetailScreen() {
           unit="mmHg"
           rows={rows}
           timeDomain={timeDomain}
+          loading={loading}
           domain={BP_DOMAIN}
           series={[
             { key: 'sbp', name: 'SBP', color: '#f2a65a' },
@@ -182,6 +184,7 @@ export default function ChairDetailScreen() {
           unit="%"
           rows={rows}
           timeDomain={timeDomain}
+          loading={loading}
           domain={SPO2_DOMAIN}
           series={[{ key: 'spo2', name: 'SpO2', color: '#7fdca4' }]}
         />
@@ -191,6 +194,7 @@ export default function ChairDetailScreen() {
           rightUnit="mmHg"
           rows={rows}
           timeDomain={timeDomain}
+          loading={loading}
           domain={RR_DOMAIN}
           rightDomain={ETCO2_DOMAIN}
           series={[
@@ -203,6 +207,7 @@ export default function ChairDetailScreen() {
           unit="score"
           rows={rows}
           timeDomain={timeDomain}
+          loading={loading}
           domain={[-5, 5]}
           series={[
             { key: 'moaas', name: 'MOAA/S (0-5)', color: '#9fd3e6' },

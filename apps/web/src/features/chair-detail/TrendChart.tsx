@@ -50,6 +50,7 @@ export function TrendChart({
   domain = ['auto', 'auto'],
   rightDomain = ['auto', 'auto'],
   timeDomain,
+  loading = false,
 }: {
   title: string;
   rows: readonly TrendRow[];
@@ -59,6 +60,8 @@ export function TrendChart({
   domain?: Domain;
   rightDomain?: Domain;
   timeDomain: [number, number];
+  /** History still on its way: an empty chart must not claim there are no readings. */
+  loading?: boolean;
 }) {
   const hasData = rows.some((r) => series.some((s) => r[s.key] !== undefined));
   return (
@@ -126,7 +129,7 @@ export function TrendChart({
           </ResponsiveContainer>
         </div>
       ) : (
-        <p className="trend-empty">No {title} readings in the last 60 minutes.</p>
+        <p className="trend-empty">{loading ? 'Loading…' : `No ${title} readings in the last 60 minutes.`}</p>
       )}
     </section>
   );

@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import type { Session, StoredSample } from '@chairside/core';
+import { ApiProvider } from '../../api/ApiContext';
+import { createApiClient } from '../../api/http';
+import { useClinic } from '../../store/clinic';
+import { startLocalServer } from '../../test/localServer';
+import type { LocalServer } from '../../test/localServer';
+import ChairDetailScreen, { HISTORY_WINDOW_MS } from './ChairDetailScreen';
+
+// jsdom has no layout; recharts' ResponsiveContainer only needs the observer to exist.
+class NoLayoutResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+globalThis.ResizeObserver = NoLayoutResizeObserver;
+
+const NOW = Date.parse('2026-11-21T10:00:00.000Z');
+let server: LocalServer;
+
+const history: StoredSample[] = [
+  {
+    id: 'h1',
+    at: '2026-11-21T09:20:00.000Z',
+    hr: 72,
+    sbp: 121,
+    dbp: 79,
+    source: 'manual',
+    chairId: 'c1',
+    sessionId: 's1',
+    receivedAt: '2026-11-21T09:20:01.000Z',
+    enteredBy: 'nurse',
+  },
+];
+
+const session: Session = {
+  id: 's1',
+  chairId: 'c1',
+  patientRef: 'KET-1041',
+  weightKg: 72,
+  doseMgPerKg: 0.5,
+  plannedMinutes: 40,
+  state: 'infusing',
+  events: [{ type: 'infusion-started', at: '2026-11-21T09:40:00.000Z', by: 'nurse' }],
+  baseline: null,
+  createdAt: '2026-11-21T09:15:00.000Z',
+  createdBy: 'nurse',
+};
+
+beforeAll(async () => {
+  server = await startLocalServer((req) =>
+    req.url.startsWith('/api/v1/chairs/c1/vitals')
+      ? { status: 200, body: { samples: history } }
+      : { status: 404, body: { error: { code: 'chair_not_found', message: 'no chair with id "zz"' } } },
+  );
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+afterEach(() => {
+  cleanup();
+  useClinic.getState().clear();
+});
+
+function renderDetail(chairId: string) {
+  const api = createApiClient({ baseUrl: server.url, getToken: () => 'tok' });
+  render(
+    <ApiProvider client={api}>
+      <MemoryRouter initialEntries={[`/chairs/${chairId}`]}>
+        <Routes>
+          <Route path="/chairs/:chairId" element={<ChairDetailScreen clock={() => NOW} />} />
+        </Routes>
+      </MemoryRouter>
+    </ApiProvider>,
+  );
+}
+
+describe('ChairDetailScreen', () => {
+  it('fetches the last 60 minutes and shows the session with dose and rate', async () => {
+    useClinic.getState().setChairs([{ id: 'c1', label: 'Chair 1', session }]);
+    renderDetail('c1');
+
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Chair 1');
+    expect(screen.getByTestId('detail-patient-ref').textContent).toBe('KET-1041');
+    expect(screen.getByText('0.5 mg/kg = 36 mg')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'All chairs' }).getAttribute('href')).toBe('/');
+
+    await screen.findByText('No Sedation readings in the last 60 minutes.');
+    const url = new URL(server.requests.at(-1)!.url, 'http://x');
+    expect(url.pathname).toBe('/api/v1/chairs/c1/vitals');
+    expect(url.searchParams.get('from')).toBe(new Date(NOW - HISTORY_WINDOW_MS).toISOString());
+    expect(url.searchParams.get('to')).toBe(new Date(NOW).toISOString());
+    expect(server.requests.at(-1)!.authorization).toBe('Bearer tok');
+    // History holds HR and BP, so those charts are drawn rather than declared empty.
+    expect(screen.queryByText('No Heart rate readings in the last 60 minutes.')).toBeNull();
+    expect(screen.queryByText('No Blood pressure readings in the last 60 minutes.')).toBeNull();
+    expect(screen.getByText('No SpO2 readings in the last 60 minutes.')).toBeTruthy();
+  });
+
+  it("says the history is missing, with the server's reason, when it cannot be fetched", async () => {
+    renderDetail('zz');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('History of the last hour is missing: no chair with id "zz"');
+  });
+});
