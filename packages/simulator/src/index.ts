@@ -30,6 +30,8 @@ export type { ArtifactKind, MonitorOptions, Sensor } from './measurement';
 export { applySimulatorEvent, findScenario, SCENARIOS, ScenarioRun, scenarioSummaries } from './scenarios';
 export type { Scenario, ScenarioRunOptions, SimulatorEvent, SimulatorEventType, TimelineEntry } from './scenarios';
 
+export { parseSimulatorEvent, SIMULATOR_EVENT_FIELDS, SIMULATOR_EVENT_TYPES } from './injection';
+
 export { listPhysioNetRecords, parsePhysioNetRecord, readPhysioNetRecord, replayPhysioNetRecord } from './physionet';
 export type {
   PhysioNetObservation,
