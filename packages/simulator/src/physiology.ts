@@ -14,9 +14,10 @@ import type { Rng } from './random';
  */
 export const KETAMINE_RESPONSE = {
   /**
-   * Half-maximal hemodynamic effect, ng/mL. A fairly high EC50 (the curve is still rising at the
-   * end-of-infusion concentration of about 240 ng/mL) makes the pressure peak at the end of the
-   * infusion, and the slow terminal PK phase then brings it back over the next hour.
+   * Half-maximal hemodynamic effect, ng/mL. It sets how much of the rise outlasts the fast
+   * fall of the concentration after the stop (about 240 -> 55 ng/mL in 20 min): at 190 a third
+   * of the peak effect is left at ~45 ng/mL, and the slow terminal phase then takes the typical
+   * patient back to within 5 mmHg of baseline 60-90 min after the stop, as reported.
    */
   hemodynamicEc50: 190,
   /**
@@ -275,7 +276,6 @@ export class Physiology {
     const z = this.noise;
     d.hr = d.hr * decay + DRIFT.sd.hr * spread * z.normal();
     d.sbp = d.sbp * decay + DRIFT.sd.sbp * spread * z.normal();
-    // Diastolic drift follows the systolic in part: vascular tone moves both.
     d.dbp = d.dbp * decay + DRIFT.sd.dbp * spread * z.normal();
     d.spo2 = d.spo2 * decay + DRIFT.sd.spo2 * spread * z.normal();
     d.rr = d.rr * decay + DRIFT.sd.rr * spread * z.normal();
@@ -327,6 +327,7 @@ export class Physiology {
     const spo2 = clamp(this.applyExcursions('spo2', b.spo2 + drug.spo2 + d.spo2 - 0.3 * hypercapnia), 40, 100);
     const hr = clamp(this.applyExcursions('hr', b.hr + drug.hr + d.hr), 20, 220);
     const sbp = clamp(this.applyExcursions('sbp', b.sbp + drug.sbp + d.sbp), 40, 280);
+    // Diastolic drift follows half the systolic drift: vascular tone moves both.
     const dbp = clamp(this.applyExcursions('dbp', b.dbp + drug.dbp + 0.5 * d.sbp + d.dbp), 20, sbp - 15);
     return {
       hr,

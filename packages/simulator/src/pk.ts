@@ -5,11 +5,12 @@ import type { SessionEventType } from '@chairside/core';
  *
  * Model choice: Domino et al. 1984, three compartments (CLINICAL.md section 3). A 40-minute
  * infusion is short compared with ketamine's terminal half-life, so what the nurse sees is
- * governed by the fast distribution phases; the two-compartment Clements & Nimmo model
- * (V1 1.75 L/kg) has no fast distribution and would keep the concentration, and therefore the
- * blood pressure, high for hours after the pump stops, against the 60-90 min return the
- * clinics report. Domino's volumes are per kilogram, so they scale with the patient's weight;
- * with a weight-based dose the concentrations are then weight-independent, as in practice.
+ * governed by distribution: Domino's small central volume with fast exchange gives the quick
+ * fall after the pump stops and a slow tail, which is the shape of the reported blood-pressure
+ * course. The two-compartment Clements & Nimmo model (one large central volume, 1.75 L/kg) has
+ * no such fast phase, and the Kamp meta-analysis gives only a volume and a clearance, not a
+ * time course. Domino's volumes are per kilogram, so they scale with the patient's weight;
+ * with a weight-based dose the concentrations are then weight-independent.
  *
  * An effect-site compartment (ke0, 0.5-1 /min as commonly assumed) carries the delay between
  * plasma concentration and the blood-pressure and sedation response.
@@ -29,7 +30,7 @@ export interface PkParameters {
   readonly k31: number;
 }
 
-/** Domino EF, Zsigmond EK, Domino LE et al., Anesth Analg 1982/1984 (CLINICAL.md section 3). */
+/** Domino et al. 1984, as tabulated in CLINICAL.md section 3 (per kg, per minute). */
 export const DOMINO_1984: PkParameters = {
   v1LitresPerKg: 0.063,
   k10: 0.4381,
