@@ -4,6 +4,7 @@ import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { RoleSchema } from '@chairside/core';
 import type { Login, User } from '@chairside/core';
 import type { ChairsideDb } from '../store/database';
+import { recordAudit } from './audit';
 import type { DomainContext } from './context';
 import { unauthorized } from './errors';
 
@@ -82,7 +83,12 @@ export async function login(ctx: AuthContext, input: Login): Promise<{ token: st
     .where('username', '=', input.username)
     .executeTakeFirst();
   const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
-  if (row === undefined || !ok) throw unauthorized('wrong username or password', 'invalid_credentials');
+  const at = ctx.clock();
+  if (row === undefined || !ok) {
+    await recordAudit(ctx.db, { who: input.username, at, action: 'auth.login-failed', detail: { knownUser: row !== undefined } });
+    throw unauthorized('wrong username or password', 'invalid_credentials');
+  }
+  await recordAudit(ctx.db, { who: row.username, at, action: 'auth.login', detail: { role: row.role } });
   const user: User = { username: row.username, role: row.role };
   return { token: await issueToken(ctx.tokenSecret, user, ctx.clock()), user };
 }

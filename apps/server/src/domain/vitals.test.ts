@@ -135,6 +135,8 @@ describe('queryVitals', () => {
       limit: '4',
     });
     expect(rows.map((r) => r.id)).toEqual(['s17', 's18', 's19', 's20']);
+    const epoch = await queryVitals(ctx, chairId, { from: String(T0 + 48_000) });
+    expect(epoch.map((r) => r.id)).toEqual(['s48', 's49']);
   });
 
   it('names a bad parameter', async () => {

@@ -107,7 +107,12 @@ export async function ingestVitals(ctx: DomainContext, actor: User, chairId: str
 export const DEFAULT_VITALS_LIMIT = 1000;
 export const MAX_VITALS_LIMIT = 20_000;
 
-const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time, e.g. 2026-11-21T09:30:05.000Z' });
+// ISO-8601 as the contract says; epoch milliseconds too, like a sample's `at`.
+const isoTime = z
+  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,15}$/)], {
+    error: 'must be an ISO-8601 time (e.g. 2026-11-21T09:30:05.000Z) or epoch milliseconds',
+  })
+  .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)));
 
 export const VitalsQuerySchema = z
   .object({
@@ -120,7 +125,7 @@ export const VitalsQuerySchema = z
       .pipe(z.number().int().min(1, 'limit must be at least 1').max(MAX_VITALS_LIMIT, `limit must be at most ${MAX_VITALS_LIMIT}`))
       .optional(),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     path: ['from'],
     message: 'from must not be after to',
   });
@@ -133,8 +138,8 @@ export async function queryVitals(ctx: DomainContext, chairId: string, query: un
   const { from, to, limit = DEFAULT_VITALS_LIMIT } = parsed.data;
   await assertChairExists(ctx.db, chairId);
   let q = ctx.db.selectFrom('samples').selectAll().where('chair_id', '=', chairId);
-  if (from !== undefined) q = q.where('at', '>=', Date.parse(from));
-  if (to !== undefined) q = q.where('at', '<=', Date.parse(to));
+  if (from !== undefined) q = q.where('at', '>=', from);
+  if (to !== undefined) q = q.where('at', '<=', to);
   const rows = await q.orderBy('at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
   return rows.reverse().map(toStoredSample);
 }

@@ -401,6 +401,12 @@ describe('the rest of the API surface', () => {
     expect(errorCode(res.body)).toBe('not_found');
   });
 
+  it('answers a path that cannot be decoded with 400, not 500', async () => {
+    const res = await call(url, 'GET', '/chairs/%E0%A4%A/vitals', { token: tokens.nurse });
+    expect(res.status).toBe(400);
+    expect(errorCode(res.body)).toBe('bad_request');
+  });
+
   it('serves an OpenAPI 3.1 document listing the routes', async () => {
     const res = await call<{ openapi: string; paths: Record<string, Record<string, unknown>>; components: { securitySchemes: unknown; schemas: Record<string, unknown> } }>(
       url,

@@ -4,10 +4,11 @@ import { ZodError } from 'zod';
 import { toErrorIssues } from '@chairside/core';
 import { DomainError, invalid } from '../domain/errors';
 
-/** body-parser marks its errors with `type` and `status`; those are the client's fault. */
-function bodyParserError(error: unknown): DomainError | null {
-  if (typeof error !== 'object' || error === null || !('type' in error) || typeof error.type !== 'string') return null;
-  switch (error.type) {
+/** body-parser and the router mark their errors with `type` and/or a 4xx `status`: the client's fault. */
+function clientError(error: unknown): DomainError | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const type = 'type' in error && typeof error.type === 'string' ? error.type : '';
+  switch (type) {
     case 'entity.parse.failed':
       return new DomainError(400, 'invalid_json', 'the request body is not valid JSON');
     case 'entity.too.large':
@@ -21,8 +22,15 @@ function bodyParserError(error: unknown): DomainError | null {
     case 'stream.not.readable':
       return new DomainError(400, 'bad_request', 'the request body could not be read');
     default:
-      return null;
+      break;
   }
+  // Other http-errors (e.g. a path that cannot be URL-decoded) carry their own 4xx status.
+  const status = 'status' in error && typeof error.status === 'number' ? error.status : 0;
+  if (status >= 400 && status < 500) {
+    const exposed = 'expose' in error && error.expose === true && 'message' in error && typeof error.message === 'string' ? error.message : null;
+    return new DomainError(status, 'bad_request', exposed ?? 'the request is malformed');
+  }
+  return null;
 }
 
 /** Everything thrown becomes the contract's error body; unexpected errors never leak details. */
@@ -37,7 +45,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         ? error
         : error instanceof ZodError
           ? invalid(toErrorIssues(error))
-          : bodyParserError(error);
+          : clientError(error);
 
     if (known === null) {
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unexpected error');
