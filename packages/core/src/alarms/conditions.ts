@@ -97,10 +97,24 @@ function buildThresholds(
   if (bound !== null) {
     const rule = `${q}-${side}`;
     if (bound.medium !== null) {
-      out.push({ ...common, rule, priority: 'medium', limit: bound.medium, inclusive: bound.inclusive, immediate: false });
+      out.push({
+        ...common,
+        rule,
+        priority: 'medium',
+        limit: bound.medium,
+        inclusive: bound.inclusive,
+        immediate: false,
+      });
     }
     if (bound.high !== null) {
-      out.push({ ...common, rule, priority: 'high', limit: bound.high, inclusive: bound.inclusive, immediate: false });
+      out.push({
+        ...common,
+        rule,
+        priority: 'high',
+        limit: bound.high,
+        inclusive: bound.inclusive,
+        immediate: false,
+      });
     }
     if (bound.noDelay !== null) {
       out.push({
@@ -135,12 +149,22 @@ function buildThresholds(
   return out;
 }
 
-export function assess(reading: Reading, side: Side, rules: AlarmRuleSet, baseline: Baseline | null): Assessment {
+export function assess(
+  reading: Reading,
+  side: Side,
+  rules: AlarmRuleSet,
+  baseline: Baseline | null,
+): Assessment {
   const thresholds = thresholdsFor(reading.field, reading.scale, side, rules, baseline);
   const v = reading.value;
   const met = thresholds.filter((t) => crosses(t.side, t.inclusive, v, t.limit));
   const holds = thresholds.some((t) =>
-    crosses(t.side, t.inclusive, v, t.side === 'low' ? t.limit + t.hysteresis : t.limit - t.hysteresis),
+    crosses(
+      t.side,
+      t.inclusive,
+      v,
+      t.side === 'low' ? t.limit + t.hysteresis : t.limit - t.hysteresis,
+    ),
   );
   return { met, holds, value: v };
 }

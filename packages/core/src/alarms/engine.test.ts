@@ -74,7 +74,9 @@ describe('absolute limits (CLINICAL.md 6)', () => {
     expect(alert.kind).toBe('physiological');
     expect(alert.state).toBe('active');
     expect(alert.raisedAt).toBe(at(0));
-    expect(alert.value).toBe(Object.values(vitals).map((v) => (typeof v === 'number' ? v : v.score))[0]);
+    expect(alert.value).toBe(
+      Object.values(vitals).map((v) => (typeof v === 'number' ? v : v.score))[0],
+    );
     expect(alert.parameter).toBe(Object.keys(vitals)[0]);
     expect(AlertSchema.parse(alert)).toEqual(alert);
   });
@@ -125,7 +127,9 @@ describe('condition delay for continuous sources', () => {
   it('applies to the simulator as to a device', () => {
     const chair = new Chair();
     expect(chair.stream(0, 9, { etco2: 55 }, 'simulator')).toEqual([]);
-    expect(summary(chair.feed(10, { etco2: 55 }, 'simulator'))).toEqual(['raised medium EtCO2 55 > 50']);
+    expect(summary(chair.feed(10, { etco2: 55 }, 'simulator'))).toEqual([
+      'raised medium EtCO2 55 > 50',
+    ]);
   });
 
   it('raises SpO2 < 85 from a device at once (no-delay row), but SpO2 88 only after 10 s', () => {
@@ -141,7 +145,9 @@ describe('condition delay for continuous sources', () => {
 
   it('a manual reading alarms at once, a device reading of the same value does not', () => {
     const manual = new Chair();
-    expect(summary(manual.feed(0, { sbp: 185, dbp: 95 }, 'manual'))).toEqual(['raised high SBP 185 >= 180']);
+    expect(summary(manual.feed(0, { sbp: 185, dbp: 95 }, 'manual'))).toEqual([
+      'raised high SBP 185 >= 180',
+    ]);
     const device = new Chair();
     expect(device.feed(0, { sbp: 185, dbp: 95 })).toEqual([]);
   });
@@ -171,17 +177,23 @@ describe('hysteresis and clearing', () => {
   it('a value hovering at the limit neither chatters nor clears', () => {
     const chair = new Chair();
     chair.stream(0, 10, { hr: 125 });
-    for (let s = 11; s < 71; s++) expect(chair.feed(s, { hr: s % 2 === 0 ? 119 : 121 })).toEqual([]);
+    for (let s = 11; s < 71; s++)
+      expect(chair.feed(s, { hr: s % 2 === 0 ? 119 : 121 })).toEqual([]);
     expect(chair.feed(71, { hr: 118 })).toEqual([]);
     const cleared = chair.feed(72, { hr: 117 });
     expect(summary(cleared)).toEqual(['cleared medium HR 125 > 120']);
-    expect(cleared[0]?.alert).toMatchObject({ state: 'cleared', clearedAt: at(72), raisedAt: at(10) });
+    expect(cleared[0]?.alert).toMatchObject({
+      state: 'cleared',
+      clearedAt: at(72),
+      raisedAt: at(10),
+    });
     expect(chair.log.filter((c) => c.type === 'raised')).toHaveLength(1);
   });
 
   it('a value hovering at the limit before any alarm never completes the delay', () => {
     const chair = new Chair();
-    for (let s = 0; s < 120; s++) expect(chair.feed(s, { spo2: s % 2 === 0 ? 93 : 94 })).toEqual([]);
+    for (let s = 0; s < 120; s++)
+      expect(chair.feed(s, { spo2: s % 2 === 0 ? 93 : 94 })).toEqual([]);
   });
 
   it('medium alarms clear by themselves', () => {
@@ -195,7 +207,10 @@ describe('hysteresis and clearing', () => {
   it('an opposite-side reading ends the episode (HR high then low)', () => {
     const chair = new Chair();
     chair.feed(0, { hr: 130 }, 'manual');
-    expect(summary(chair.feed(60, { hr: 45 }, 'manual'))).toEqual(['raised medium HR 45 < 50', 'cleared medium HR 130 > 120']);
+    expect(summary(chair.feed(60, { hr: 45 }, 'manual'))).toEqual([
+      'raised medium HR 45 < 50',
+      'cleared medium HR 130 > 120',
+    ]);
   });
 });
 
@@ -210,7 +225,12 @@ describe('latching of high-priority physiological alarms', () => {
     const acked = chair.ack(raised!.alert.id, 'nurse.ana', 90);
     expect(acked[0]).toMatchObject({
       type: 'acknowledged',
-      alert: { state: 'cleared', acknowledgedBy: 'nurse.ana', acknowledgedAt: at(90), clearedAt: at(60) },
+      alert: {
+        state: 'cleared',
+        acknowledgedBy: 'nurse.ana',
+        acknowledgedAt: at(90),
+        clearedAt: at(60),
+      },
     });
     expect(chair.openAlerts()).toEqual([]);
   });
@@ -220,7 +240,10 @@ describe('latching of high-priority physiological alarms', () => {
     const [raised] = chair.feed(0, { sedation: { scale: 'MOAA/S', score: 1 } }, 'manual');
     expect(chair.ack(raised!.alert.id, 'nurse.ana', 10)[0]?.alert.state).toBe('acknowledged');
     const cleared = chair.feed(300, { sedation: { scale: 'MOAA/S', score: 4 } }, 'manual');
-    expect(cleared[0]).toMatchObject({ type: 'cleared', alert: { state: 'cleared', clearedAt: at(300) } });
+    expect(cleared[0]).toMatchObject({
+      type: 'cleared',
+      alert: { state: 'cleared', clearedAt: at(300) },
+    });
   });
 
   it('a latched alert whose condition returns before acknowledgement goes on as the same alert', () => {
@@ -248,10 +271,21 @@ describe('latching of high-priority physiological alarms', () => {
     const base = { kind: 'physiological', priority: 'high' } as const;
     expect(deriveAlertState({ ...base, clearedAt: null, acknowledgedAt: null })).toBe('active');
     expect(deriveAlertState({ ...base, clearedAt: at(1), acknowledgedAt: null })).toBe('active');
-    expect(deriveAlertState({ ...base, clearedAt: null, acknowledgedAt: at(1) })).toBe('acknowledged');
+    expect(deriveAlertState({ ...base, clearedAt: null, acknowledgedAt: at(1) })).toBe(
+      'acknowledged',
+    );
     expect(deriveAlertState({ ...base, clearedAt: at(1), acknowledgedAt: at(1) })).toBe('cleared');
-    expect(deriveAlertState({ ...base, priority: 'medium', clearedAt: at(1), acknowledgedAt: null })).toBe('cleared');
-    expect(deriveAlertState({ kind: 'technical', priority: 'high', clearedAt: at(1), acknowledgedAt: null })).toBe('cleared');
+    expect(
+      deriveAlertState({ ...base, priority: 'medium', clearedAt: at(1), acknowledgedAt: null }),
+    ).toBe('cleared');
+    expect(
+      deriveAlertState({
+        kind: 'technical',
+        priority: 'high',
+        clearedAt: at(1),
+        acknowledgedAt: null,
+      }),
+    ).toBe('cleared');
   });
 });
 
@@ -261,7 +295,10 @@ describe('acknowledge', () => {
     const [raised] = chair.feed(0, { hr: 130 }, 'manual');
     const id = raised!.alert.id;
     expect(chair.ack(id, 'charge.bo', 3)).toHaveLength(1);
-    expect(chair.openAlerts()[0]).toMatchObject({ acknowledgedBy: 'charge.bo', state: 'acknowledged' });
+    expect(chair.openAlerts()[0]).toMatchObject({
+      acknowledgedBy: 'charge.bo',
+      state: 'acknowledged',
+    });
     expect(chair.ack(id, 'nurse.ana', 4)).toEqual([]);
     expect(chair.ack('nope', 'nurse.ana', 4)).toEqual([]);
   });
@@ -282,7 +319,11 @@ describe('SBP rise over the session baseline', () => {
     expect(chair.feed(0, { sbp: 149, dbp: 80 }, 'manual')).toEqual([]);
     const medium = chair.feed(10, { sbp: 150, dbp: 80 }, 'manual');
     expect(summary(medium)).toEqual(['raised medium SBP 150 >= 150 (baseline 120 +25%)']);
-    expect(medium[0]?.alert).toMatchObject({ parameter: 'sbp', rule: 'sbp-rise-over-baseline', limit: 150 });
+    expect(medium[0]?.alert).toMatchObject({
+      parameter: 'sbp',
+      rule: 'sbp-rise-over-baseline',
+      limit: 150,
+    });
     expect(chair.feed(20, { sbp: 167, dbp: 80 }, 'manual')).toEqual([]);
     expect(summary(chair.feed(30, { sbp: 168, dbp: 80 }, 'manual'))).toEqual([
       'priority-changed high SBP 168 >= 168 (baseline 120 +40%)',
@@ -296,7 +337,9 @@ describe('SBP rise over the session baseline', () => {
     expect(summary(changes)).toEqual(['raised medium SBP 165 >= 160']);
     // Hysteresis runs on the least extreme limit: the baseline rule's 150 (-4 mmHg).
     expect(chair.feed(10, { sbp: 146, dbp: 90 }, 'manual')).toEqual([]);
-    expect(summary(chair.feed(20, { sbp: 145, dbp: 90 }, 'manual'))).toEqual(['cleared medium SBP 165 >= 160']);
+    expect(summary(chair.feed(20, { sbp: 145, dbp: 90 }, 'manual'))).toEqual([
+      'cleared medium SBP 165 >= 160',
+    ]);
   });
 
   it('needs a baseline', () => {
@@ -309,7 +352,9 @@ describe('SBP rise over the session baseline', () => {
   it('follows the delay for a device', () => {
     const chair = new Chair({ session: session('pre-infusion', baselineSbp(100)) });
     expect(chair.feed(0, { sbp: 141, dbp: 80 })).toEqual([]);
-    expect(summary(chair.feed(10, { sbp: 142, dbp: 80 }))).toEqual(['raised high SBP 142 >= 140 (baseline 100 +40%)']);
+    expect(summary(chair.feed(10, { sbp: 142, dbp: 80 }))).toEqual([
+      'raised high SBP 142 >= 140 (baseline 100 +40%)',
+    ]);
   });
 });
 

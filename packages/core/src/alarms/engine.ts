@@ -121,7 +121,10 @@ export interface AlarmResult {
   changes: AlertChange[];
 }
 
-export function createAlarmState(chairId: string, sessionId: string | null = null): AlarmEngineState {
+export function createAlarmState(
+  chairId: string,
+  sessionId: string | null = null,
+): AlarmEngineState {
   return {
     chairId,
     sessionId,
@@ -140,8 +143,11 @@ export function latches(alert: Pick<Alert, 'kind' | 'priority'>): boolean {
 }
 
 /** The contract's alert state, from the facts on the alert. */
-export function deriveAlertState(alert: Pick<Alert, 'kind' | 'priority' | 'clearedAt' | 'acknowledgedAt'>): AlertState {
-  if (alert.clearedAt !== null && (alert.acknowledgedAt !== null || !latches(alert))) return 'cleared';
+export function deriveAlertState(
+  alert: Pick<Alert, 'kind' | 'priority' | 'clearedAt' | 'acknowledgedAt'>,
+): AlertState {
+  if (alert.clearedAt !== null && (alert.acknowledgedAt !== null || !latches(alert)))
+    return 'cleared';
   if (alert.acknowledgedAt !== null) return 'acknowledged';
   return 'active';
 }
@@ -175,7 +181,10 @@ function cloneState(state: AlarmEngineState): AlarmEngineState {
     lastClosed: { ...state.lastClosed },
     tracks,
     latest: { ...state.latest },
-    feed: { lastReceivedAt: state.feed.lastReceivedAt, parameterReceivedAt: { ...state.feed.parameterReceivedAt } },
+    feed: {
+      lastReceivedAt: state.feed.lastReceivedAt,
+      parameterReceivedAt: { ...state.feed.parameterReceivedAt },
+    },
     vitals: { ...state.vitals },
   };
 }
@@ -287,7 +296,10 @@ const LEVELS: readonly PhysiologicalPriority[] = ['medium', 'high'];
 function trackOf(st: AlarmEngineState, key: string): ConditionTrack {
   const existing = st.tracks[key];
   if (existing !== undefined) return existing;
-  const fresh: ConditionTrack = { runSince: { medium: null, high: null }, brokenAt: { medium: null, high: null } };
+  const fresh: ConditionTrack = {
+    runSince: { medium: null, high: null },
+    brokenAt: { medium: null, high: null },
+  };
   st.tracks[key] = fresh;
   return fresh;
 }
@@ -336,7 +348,11 @@ function earnedLevel(
   return null;
 }
 
-function physiologicalFacts(field: MeasurementField, a: Assessment, priority: PhysiologicalPriority): AlertFacts | null {
+function physiologicalFacts(
+  field: MeasurementField,
+  a: Assessment,
+  priority: PhysiologicalPriority,
+): AlertFacts | null {
   const t = triggerFor(a, priority);
   if (t === null) return null;
   return {
@@ -363,11 +379,22 @@ function covered(st: AlarmEngineState, key: string, at: number, priority: AlertP
     if (at >= raised && at <= cleared && !moreSevere(priority, ep.alert.priority)) return true;
   }
   const last = st.lastClosed[key];
-  return last !== undefined && at >= last.raisedAt && at <= last.clearedAt && !moreSevere(priority, last.priority);
+  return (
+    last !== undefined &&
+    at >= last.raisedAt &&
+    at <= last.clearedAt &&
+    !moreSevere(priority, last.priority)
+  );
 }
 
 /** Applies the newest reading of a field to the episode of one side. */
-function settle(run: Run, key: string, reading: Reading, source: SampleSource, a: Assessment): void {
+function settle(
+  run: Run,
+  key: string,
+  reading: Reading,
+  source: SampleSource,
+  a: Assessment,
+): void {
   const track = trackOf(run.st, key);
   const level = earnedLevel(track, a, source, reading.at, run.ctx.rules);
   const facts = level === null ? null : physiologicalFacts(reading.field, a, level);
@@ -380,7 +407,13 @@ function evaluateReading(run: Run, reading: Reading, source: SampleSource, warmU
   const baseline = ctx.session?.baseline ?? null;
   const newest = st.latest[reading.field];
   const late = newest !== undefined && reading.at < newest.at;
-  if (!late) st.latest[reading.field] = { at: reading.at, value: reading.value, scale: reading.scale, source };
+  if (!late)
+    st.latest[reading.field] = {
+      at: reading.at,
+      value: reading.value,
+      scale: reading.scale,
+      source,
+    };
   for (const side of SIDES) {
     const key = episodeKey(reading.field, side);
     const a = assess(reading, side, ctx.rules, baseline);
@@ -393,7 +426,11 @@ function evaluateReading(run: Run, reading: Reading, source: SampleSource, warmU
     extendRunsBack(track, a, reading.at);
     if (warmUp) continue;
     // A late reading that alarms without a delay window is raised on its own time.
-    const own = a.met.some((t) => t.immediate) ? 'high' : isContinuousSource(source) ? null : levelOf(a);
+    const own = a.met.some((t) => t.immediate)
+      ? 'high'
+      : isContinuousSource(source)
+        ? null
+        : levelOf(a);
     const ownFacts = own === null ? null : physiologicalFacts(reading.field, a, own);
     const latestReading = latestAsReading(reading.field, newest);
     const latestAssessment = assess(latestReading, side, ctx.rules, baseline);
@@ -403,7 +440,8 @@ function evaluateReading(run: Run, reading: Reading, source: SampleSource, warmU
     }
     // The late reading may have completed the delay window of the ongoing condition.
     const level = earnedLevel(track, latestAssessment, newest.source, newest.at, ctx.rules);
-    const facts = level === null ? null : physiologicalFacts(reading.field, latestAssessment, level);
+    const facts =
+      level === null ? null : physiologicalFacts(reading.field, latestAssessment, level);
     if (facts !== null && level !== null && !covered(st, key, newest.at, level)) {
       raiseOrWorsen(run, key, facts, newest.at);
     }
@@ -526,7 +564,10 @@ export function vitalsDueIn(
   const ages = vitalsAges(state, session, now);
   if (ages === null) return null;
   const worst = Math.max(ages.hr, ages.bp, ages.spo2);
-  return { reminderInMs: rules.vitalsDue.reminderMs - worst, overdueInMs: rules.vitalsDue.overdueMs - worst };
+  return {
+    reminderInMs: rules.vitalsDue.reminderMs - worst,
+    overdueInMs: rules.vitalsDue.overdueMs - worst,
+  };
 }
 
 /** How long HR, BP and SpO2 have gone unrecorded during the current infusion stretch. */
@@ -582,7 +623,8 @@ function vitalsDueFacts(
 function escalate(run: Run): void {
   for (const ep of run.st.open) {
     const a = ep.alert;
-    if (a.priority !== 'high' || a.acknowledgedAt !== null || (a.escalatedAt ?? null) !== null) continue;
+    if (a.priority !== 'high' || a.acknowledgedAt !== null || (a.escalatedAt ?? null) !== null)
+      continue;
     if (ep.highSince !== null && run.now - ep.highSince >= run.ctx.rules.escalateAfterMs) {
       a.escalatedAt = iso(run.now);
       emit(run, 'escalated', a);
@@ -599,12 +641,18 @@ function syncSession(st: AlarmEngineState, session: AlarmSession | null): void {
   st.vitals = { hr: null, bp: null, spo2: null };
 }
 
-function trackSample(st: AlarmEngineState, sample: AlarmSample, rules: AlarmRuleSet, now: number): void {
+function trackSample(
+  st: AlarmEngineState,
+  sample: AlarmSample,
+  rules: AlarmRuleSet,
+  now: number,
+): void {
   const at = Date.parse(sample.at);
   if (isContinuousSource(sample.source)) {
     st.feed.lastReceivedAt = Math.max(st.feed.lastReceivedAt ?? now, now);
     for (const p of SILENCE_WATCHED_PARAMETERS) {
-      if (sample[p] !== undefined) st.feed.parameterReceivedAt[p] = Math.max(st.feed.parameterReceivedAt[p] ?? now, now);
+      if (sample[p] !== undefined)
+        st.feed.parameterReceivedAt[p] = Math.max(st.feed.parameterReceivedAt[p] ?? now, now);
     }
   }
   if (rules.vitalsDue.countedSources.includes(sample.source)) {
@@ -618,8 +666,17 @@ function trackSample(st: AlarmEngineState, sample: AlarmSample, rules: AlarmRule
 // --- public entry points ----------------------------------------------------------------------
 
 /** Evaluates one stored sample. Call it for every stored sample, in the order they were stored. */
-export function evaluateSample(state: AlarmEngineState, sample: AlarmSample, context: AlarmContext): AlarmResult {
-  const run: Run = { st: cloneState(state), ctx: context, now: Date.parse(sample.receivedAt), changes: [] };
+export function evaluateSample(
+  state: AlarmEngineState,
+  sample: AlarmSample,
+  context: AlarmContext,
+): AlarmResult {
+  const run: Run = {
+    st: cloneState(state),
+    ctx: context,
+    now: Date.parse(sample.receivedAt),
+    changes: [],
+  };
   syncSession(run.st, context.session);
   trackSample(run.st, sample, context.rules, run.now);
   for (const reading of readingsOf(sample)) evaluateReading(run, reading, sample.source, false);
@@ -628,7 +685,11 @@ export function evaluateSample(state: AlarmEngineState, sample: AlarmSample, con
 }
 
 /** The once-a-second tick: time-based technical alarms and escalation, on server time `now`. */
-export function evaluateTime(state: AlarmEngineState, now: number, context: AlarmContext): AlarmResult {
+export function evaluateTime(
+  state: AlarmEngineState,
+  now: number,
+  context: AlarmContext,
+): AlarmResult {
   const run: Run = { st: cloneState(state), ctx: context, now, changes: [] };
   syncSession(run.st, context.session);
   evaluateTechnical(run);
@@ -652,19 +713,28 @@ export function acknowledge(
   const st = cloneState(state);
   const ep = st.open.find((e) => e.alert.id === alertId);
   if (ep === undefined) return { state: st, changes: [], outcome: 'not-open' };
-  if (ep.alert.acknowledgedAt !== null) return { state: st, changes: [], outcome: 'already-acknowledged' };
+  if (ep.alert.acknowledgedAt !== null)
+    return { state: st, changes: [], outcome: 'already-acknowledged' };
   ep.alert.acknowledgedAt = iso(at);
   ep.alert.acknowledgedBy = by;
   ep.alert.state = deriveAlertState(ep.alert);
   ep.highSince = null;
   if (ep.alert.state === 'cleared') close(st, ep);
-  return { state: st, changes: [{ type: 'acknowledged', alert: { ...ep.alert } }], outcome: 'acknowledged' };
+  return {
+    state: st,
+    changes: [{ type: 'acknowledged', alert: { ...ep.alert } }],
+    outcome: 'acknowledged',
+  };
 }
 
 /** The episode key of a stored alert, so a rebuilt engine continues it instead of raising another. */
-export function episodeKeyOfAlert(alert: Pick<Alert, 'kind' | 'parameter' | 'rule' | 'value' | 'limit'>): string {
+export function episodeKeyOfAlert(
+  alert: Pick<Alert, 'kind' | 'parameter' | 'rule' | 'value' | 'limit'>,
+): string {
   if (alert.kind === 'technical') {
-    return alert.parameter === 'feed' || alert.parameter === 'manual-check' ? alert.parameter : `${alert.parameter}-silent`;
+    return alert.parameter === 'feed' || alert.parameter === 'manual-check'
+      ? alert.parameter
+      : `${alert.parameter}-silent`;
   }
   const low =
     alert.rule !== undefined
@@ -703,11 +773,16 @@ export function rebuildAlarmState(input: RebuildInput): AlarmResult {
     const key = episodeKeyOfAlert(alert);
     st.open = st.open.filter((e) => e.key !== key);
     const unacknowledgedHigh = alert.priority === 'high' && alert.acknowledgedAt === null;
-    st.open.push({ key, alert: { ...alert }, highSince: unacknowledgedHigh ? Date.parse(alert.raisedAt) : null });
+    st.open.push({
+      key,
+      alert: { ...alert },
+      highSince: unacknowledgedHigh ? Date.parse(alert.raisedAt) : null,
+    });
   }
   const run: Run = { st, ctx: context, now: input.now, changes: [] };
   const samples = [...input.recentSamples].sort(
-    (a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || Date.parse(a.at) - Date.parse(b.at),
+    (a, b) =>
+      Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || Date.parse(a.at) - Date.parse(b.at),
   );
   for (const sample of samples) {
     run.now = Date.parse(sample.receivedAt);
@@ -721,7 +796,13 @@ export function rebuildAlarmState(input: RebuildInput): AlarmResult {
     if (latest === undefined) continue;
     const reading = latestAsReading(field, latest);
     for (const side of SIDES) {
-      settle(run, episodeKey(field, side), reading, latest.source, assess(reading, side, context.rules, baseline));
+      settle(
+        run,
+        episodeKey(field, side),
+        reading,
+        latest.source,
+        assess(reading, side, context.rules, baseline),
+      );
     }
   }
   evaluateTechnical(run);

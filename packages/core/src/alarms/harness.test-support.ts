@@ -2,7 +2,13 @@ import type { Alert } from '../alert';
 import type { Sample, SampleSource } from '../sample';
 import type { Baseline, SessionState } from '../session';
 import { acknowledge, createAlarmState, evaluateSample, evaluateTime } from './engine';
-import type { AlarmContext, AlarmEngineState, AlarmSample, AlarmSession, AlertChange } from './engine';
+import type {
+  AlarmContext,
+  AlarmEngineState,
+  AlarmSample,
+  AlarmSession,
+  AlertChange,
+} from './engine';
 import { DEFAULT_ALARM_RULES } from './rules';
 import type { AlarmRuleSet } from './rules';
 
@@ -12,16 +18,28 @@ export const at = (sec: number): string => new Date(T0 + sec * 1000).toISOString
 
 export type Vitals = Partial<Omit<Sample, 'at' | 'source' | 'id'>>;
 
-export function sampleAt(sec: number, vitals: Vitals, source: SampleSource = 'device', receivedSec = sec): AlarmSample {
+export function sampleAt(
+  sec: number,
+  vitals: Vitals,
+  source: SampleSource = 'device',
+  receivedSec = sec,
+): AlarmSample {
   return { at: at(sec), source, receivedAt: at(receivedSec), ...vitals };
 }
 
-export function session(state: SessionState, baseline: Baseline | null = null, startedSec = 0): AlarmSession {
+export function session(
+  state: SessionState,
+  baseline: Baseline | null = null,
+  startedSec = 0,
+): AlarmSession {
   return {
     id: 'session-1',
     state,
     baseline,
-    events: state === 'pre-infusion' ? [] : [{ type: 'infusion-started', at: at(startedSec), by: 'nurse.ana' }],
+    events:
+      state === 'pre-infusion'
+        ? []
+        : [{ type: 'infusion-started', at: at(startedSec), by: 'nurse.ana' }],
   };
 }
 
@@ -37,7 +55,11 @@ export class Chair {
 
   constructor(opts: { rules?: AlarmRuleSet; session?: AlarmSession | null } = {}) {
     const s = opts.session ?? null;
-    this.ctx = { rules: opts.rules ?? DEFAULT_ALARM_RULES, session: s, newAlertId: () => `alert-${++this.next}` };
+    this.ctx = {
+      rules: opts.rules ?? DEFAULT_ALARM_RULES,
+      session: s,
+      newAlertId: () => `alert-${++this.next}`,
+    };
     this.state = createAlarmState('chair-1', s?.id ?? null);
   }
 
@@ -45,12 +67,24 @@ export class Chair {
     this.ctx.session = s;
   }
 
-  feed(sec: number, vitals: Vitals, source: SampleSource = 'device', receivedSec = sec): AlertChange[] {
-    return this.take(evaluateSample(this.state, sampleAt(sec, vitals, source, receivedSec), this.ctx));
+  feed(
+    sec: number,
+    vitals: Vitals,
+    source: SampleSource = 'device',
+    receivedSec = sec,
+  ): AlertChange[] {
+    return this.take(
+      evaluateSample(this.state, sampleAt(sec, vitals, source, receivedSec), this.ctx),
+    );
   }
 
   /** The same vitals every second from `fromSec` to `toSec` inclusive. */
-  stream(fromSec: number, toSec: number, vitals: Vitals, source: SampleSource = 'device'): AlertChange[] {
+  stream(
+    fromSec: number,
+    toSec: number,
+    vitals: Vitals,
+    source: SampleSource = 'device',
+  ): AlertChange[] {
     const out: AlertChange[] = [];
     for (let s = fromSec; s <= toSec; s++) out.push(...this.feed(s, vitals, source));
     return out;

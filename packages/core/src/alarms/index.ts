@@ -1,4 +1,12 @@
 export * from './rules';
 export * from './engine';
-export { alarmMessage, assess, formatNumber, levelOf, quantityOf, thresholdsFor, SIDES } from './conditions';
+export {
+  alarmMessage,
+  assess,
+  formatNumber,
+  levelOf,
+  quantityOf,
+  thresholdsFor,
+  SIDES,
+} from './conditions';
 export type { Assessment, PhysiologicalPriority, Reading, Side, Threshold } from './conditions';

@@ -48,16 +48,38 @@ function stepsArb(vitals: fc.Arbitrary<Vitals>): fc.Arbitrary<Step[]> {
   const late = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 30_000 }));
   return fc.array(
     fc.oneof(
-      { weight: 8, arbitrary: fc.record({ kind: fc.constant('sample' as const), advanceMs: advance, lateByMs: late, source, vitals }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), advanceMs: advance }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ack' as const), advanceMs: advance, pick: fc.nat() }) },
+      {
+        weight: 8,
+        arbitrary: fc.record({
+          kind: fc.constant('sample' as const),
+          advanceMs: advance,
+          lateByMs: late,
+          source,
+          vitals,
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({ kind: fc.constant('tick' as const), advanceMs: advance }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('ack' as const),
+          advanceMs: advance,
+          pick: fc.nat(),
+        }),
+      },
     ),
     { maxLength: 150 },
   );
 }
 
 /** Drives a chair through the steps on a server clock that only moves forward. */
-function run(steps: readonly Step[], withSession: boolean): { chair: Chair; changes: AlertChange[] } {
+function run(
+  steps: readonly Step[],
+  withSession: boolean,
+): { chair: Chair; changes: AlertChange[] } {
   const chair = new Chair({ session: withSession ? session('infusing') : null });
   let clockMs = 40_000;
   for (const step of steps) {
@@ -81,8 +103,22 @@ function run(steps: readonly Step[], withSession: boolean): { chair: Chair; chan
   return { chair, changes: chair.log };
 }
 
-const wide = vitalsArb({ hr: [20, 170], spo2: [75, 100], sbp: [60, 210], rr: [0, 40], etco2: [20, 70], moaas: [0, 5] });
-const normal = vitalsArb({ hr: [50, 120], spo2: [94, 100], sbp: [90, 159], rr: [10, 30], etco2: [0, 50], moaas: [4, 5] });
+const wide = vitalsArb({
+  hr: [20, 170],
+  spo2: [75, 100],
+  sbp: [60, 210],
+  rr: [0, 40],
+  etco2: [20, 70],
+  moaas: [0, 5],
+});
+const normal = vitalsArb({
+  hr: [50, 120],
+  spo2: [94, 100],
+  sbp: [90, 159],
+  rr: [10, 30],
+  etco2: [0, 50],
+  moaas: [4, 5],
+});
 
 describe('alarm engine properties', () => {
   it('a series that never crosses a limit never alarms', () => {
@@ -108,12 +144,21 @@ describe('alarm engine properties', () => {
           seen.set(c.alert.id, history);
           expect(AlertSchema.parse(c.alert)).toEqual(c.alert);
           expect(c.alert.state).toBe(deriveAlertState(c.alert));
-          if (c.alert.clearedAt !== null) expect(Date.parse(c.alert.clearedAt)).toBeGreaterThanOrEqual(Date.parse(c.alert.raisedAt));
+          if (c.alert.clearedAt !== null)
+            expect(Date.parse(c.alert.clearedAt)).toBeGreaterThanOrEqual(
+              Date.parse(c.alert.raisedAt),
+            );
         }
         // An alert is open in the state exactly when its last snapshot is not cleared.
         const lastSnapshot = new Map(changes.map((c) => [c.alert.id, c.alert]));
-        const openIds = chair.openAlerts().map((a) => a.id).sort();
-        const notCleared = [...lastSnapshot.values()].filter((a) => a.state !== 'cleared').map((a) => a.id).sort();
+        const openIds = chair
+          .openAlerts()
+          .map((a) => a.id)
+          .sort();
+        const notCleared = [...lastSnapshot.values()]
+          .filter((a) => a.state !== 'cleared')
+          .map((a) => a.id)
+          .sort();
         expect(openIds).toEqual(notCleared);
         // One open alert per episode key.
         const keys = chair.state.open.map((e) => e.key);
@@ -132,6 +177,23 @@ describe('alarm engine properties', () => {
         expect(b.chair.state).toEqual(a.chair.state);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('a device reading beyond a high limit for 10 s always leaves a high alert open, whatever came before', () => {
+    fc.assert(
+      fc.property(
+        stepsArb(wide),
+        fc.array(fc.integer({ min: 141, max: 250 }), { minLength: 11, maxLength: 11 }),
+        (steps, hrs) => {
+          const { chair } = run(steps, false);
+          hrs.forEach((hr, i) => chair.feed(10_000 + i, { hr }, 'device'));
+          const open = chair.state.open.find((e) => e.key === 'hr-high');
+          expect(open?.alert.priority).toBe('high');
+          expect(open?.alert.clearedAt).toBeNull();
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -42,10 +42,14 @@ describe('rebuildAlarmState after a restart', () => {
   it('ends an alert whose condition ended in samples stored while the engine was down', () => {
     const chair = new Chair();
     chair.stream(0, 20, { hr: 130 });
-    const rebuilt = rebuildFrom(chair, [...samples(0, 20, { hr: 130 }), ...samples(21, 25, { hr: 90 })], 26);
-    expect(rebuilt.changes.map((c) => `${c.type} ${c.alert.id} ${c.alert.clearedAt ?? ''}`)).toEqual([
-      `cleared alert-1 ${at(25)}`,
-    ]);
+    const rebuilt = rebuildFrom(
+      chair,
+      [...samples(0, 20, { hr: 130 }), ...samples(21, 25, { hr: 90 })],
+      26,
+    );
+    expect(
+      rebuilt.changes.map((c) => `${c.type} ${c.alert.id} ${c.alert.clearedAt ?? ''}`),
+    ).toEqual([`cleared alert-1 ${at(25)}`]);
   });
 
   it('raises an ongoing condition that has no stored alert', () => {
@@ -75,7 +79,10 @@ describe('rebuildAlarmState after a restart', () => {
     chair.feed(0, { spo2: 86, hr: 80 }, 'manual');
     chair.feed(5, { spo2: 97, hr: 80 });
     chair.tick(25);
-    expect(chair.openAlerts().map((a) => `${a.parameter} ${a.state}`)).toEqual(['spo2 active', 'feed active']);
+    expect(chair.openAlerts().map((a) => `${a.parameter} ${a.state}`)).toEqual([
+      'spo2 active',
+      'feed active',
+    ]);
     const recent = [sampleAt(0, { spo2: 86, hr: 80 }, 'manual'), sampleAt(5, { spo2: 97, hr: 80 })];
     const rebuilt = rebuildFrom(chair, recent, 30);
     expect(rebuilt.changes).toEqual([]);
@@ -84,11 +91,43 @@ describe('rebuildAlarmState after a restart', () => {
 
   it('maps stored alerts to their episodes', () => {
     const base = { value: null, limit: null } as const;
-    expect(episodeKeyOfAlert({ ...base, kind: 'physiological', parameter: 'spo2', rule: 'spo2-low-no-delay' })).toBe('spo2-low');
-    expect(episodeKeyOfAlert({ ...base, kind: 'physiological', parameter: 'sbp', rule: 'sbp-rise-over-baseline' })).toBe('sbp-high');
-    expect(episodeKeyOfAlert({ ...base, kind: 'physiological', parameter: 'sedation', rule: 'moaas-low' })).toBe('sedation-low');
-    expect(episodeKeyOfAlert({ kind: 'physiological', parameter: 'hr', value: 30, limit: 40 })).toBe('hr-low');
-    expect(episodeKeyOfAlert({ ...base, kind: 'technical', parameter: 'feed', rule: 'feed-silent' })).toBe('feed');
-    expect(episodeKeyOfAlert({ ...base, kind: 'technical', parameter: 'spo2', rule: 'parameter-silent' })).toBe('spo2-silent');
+    expect(
+      episodeKeyOfAlert({
+        ...base,
+        kind: 'physiological',
+        parameter: 'spo2',
+        rule: 'spo2-low-no-delay',
+      }),
+    ).toBe('spo2-low');
+    expect(
+      episodeKeyOfAlert({
+        ...base,
+        kind: 'physiological',
+        parameter: 'sbp',
+        rule: 'sbp-rise-over-baseline',
+      }),
+    ).toBe('sbp-high');
+    expect(
+      episodeKeyOfAlert({
+        ...base,
+        kind: 'physiological',
+        parameter: 'sedation',
+        rule: 'moaas-low',
+      }),
+    ).toBe('sedation-low');
+    expect(
+      episodeKeyOfAlert({ kind: 'physiological', parameter: 'hr', value: 30, limit: 40 }),
+    ).toBe('hr-low');
+    expect(
+      episodeKeyOfAlert({ ...base, kind: 'technical', parameter: 'feed', rule: 'feed-silent' }),
+    ).toBe('feed');
+    expect(
+      episodeKeyOfAlert({
+        ...base,
+        kind: 'technical',
+        parameter: 'spo2',
+        rule: 'parameter-silent',
+      }),
+    ).toBe('spo2-silent');
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmRuleOverrideSchema, DEFAULT_ALARM_RULES, mergeRules, validateAlarmRules } from './rules';
+import {
+  AlarmRuleOverrideSchema,
+  DEFAULT_ALARM_RULES,
+  mergeRules,
+  validateAlarmRules,
+} from './rules';
 import type { AlarmRuleSet } from './rules';
 
 const copy = (): AlarmRuleSet => JSON.parse(JSON.stringify(DEFAULT_ALARM_RULES)) as AlarmRuleSet;
@@ -16,13 +21,22 @@ describe('DEFAULT_ALARM_RULES', () => {
       low: { medium: 90, high: 80, inclusive: false },
       high: { medium: 160, high: 180, inclusive: true },
     });
-    expect(r.limits.dbp).toMatchObject({ low: null, high: { medium: 100, high: 110, inclusive: true } });
+    expect(r.limits.dbp).toMatchObject({
+      low: null,
+      high: { medium: 100, high: 110, inclusive: true },
+    });
     expect(r.limits.rr).toMatchObject({
       low: { medium: 10, high: 8, inclusive: false },
       high: { medium: 30, high: null, inclusive: false },
     });
-    expect(r.limits.etco2).toMatchObject({ low: null, high: { medium: 50, high: 60, inclusive: false } });
-    expect(r.limits.moaas).toMatchObject({ low: { medium: 3, high: 2, inclusive: true }, high: null });
+    expect(r.limits.etco2).toMatchObject({
+      low: null,
+      high: { medium: 50, high: 60, inclusive: false },
+    });
+    expect(r.limits.moaas).toMatchObject({
+      low: { medium: 3, high: 2, inclusive: true },
+      high: null,
+    });
     expect(r.limits.rass).toMatchObject({
       low: { medium: -3, high: -4, inclusive: true },
       high: { medium: 3, high: null, inclusive: true },
@@ -36,7 +50,10 @@ describe('DEFAULT_ALARM_RULES', () => {
   });
 
   it('passes its own validation', () => {
-    expect(validateAlarmRules(DEFAULT_ALARM_RULES)).toEqual({ ok: true, value: DEFAULT_ALARM_RULES });
+    expect(validateAlarmRules(DEFAULT_ALARM_RULES)).toEqual({
+      ok: true,
+      value: DEFAULT_ALARM_RULES,
+    });
   });
 });
 
@@ -64,7 +81,10 @@ describe('validateAlarmRules', () => {
     const v = validateAlarmRules(r);
     expect(v.ok).toBe(false);
     if (!v.ok) {
-      expect(v.issues.map((i) => i.path).sort()).toEqual(['limits.etco2.high.high', 'limits.spo2.low.noDelay']);
+      expect(v.issues.map((i) => i.path).sort()).toEqual([
+        'limits.etco2.high.high',
+        'limits.spo2.low.noDelay',
+      ]);
     }
   });
 
@@ -104,7 +124,12 @@ describe('mergeRules', () => {
     const v = mergeRules(DEFAULT_ALARM_RULES, override);
     expect(v.ok).toBe(true);
     if (!v.ok) return;
-    expect(v.value.limits.sbp.high).toEqual({ medium: 170, high: 180, inclusive: true, noDelay: null });
+    expect(v.value.limits.sbp.high).toEqual({
+      medium: 170,
+      high: 180,
+      inclusive: true,
+      noDelay: null,
+    });
     expect(v.value.limits.sbp.low).toEqual(DEFAULT_ALARM_RULES.limits.sbp.low);
     expect(v.value.limits.rr.high).toBeNull();
     expect(v.value.conditionDelayMs).toBe(6000);

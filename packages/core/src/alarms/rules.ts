@@ -12,20 +12,30 @@ import type { Validated } from '../errors';
  */
 
 /** Quantities with limits: the numeric Sample fields and the two sedation scales. */
-export const LIMITED_QUANTITIES = ['hr', 'sbp', 'dbp', 'spo2', 'rr', 'etco2', 'moaas', 'rass'] as const;
+export const LIMITED_QUANTITIES = [
+  'hr',
+  'sbp',
+  'dbp',
+  'spo2',
+  'rr',
+  'etco2',
+  'moaas',
+  'rass',
+] as const;
 export type LimitedQuantity = (typeof LIMITED_QUANTITIES)[number];
 
 /** The range a limit may sit in: the plausible range of a reading, or the scale's scores. */
-export const QUANTITY_RANGES: Record<LimitedQuantity, { min: number; max: number; label: string }> = {
-  hr: { min: PLAUSIBLE_RANGES.hr.min, max: PLAUSIBLE_RANGES.hr.max, label: 'HR' },
-  sbp: { min: PLAUSIBLE_RANGES.sbp.min, max: PLAUSIBLE_RANGES.sbp.max, label: 'SBP' },
-  dbp: { min: PLAUSIBLE_RANGES.dbp.min, max: PLAUSIBLE_RANGES.dbp.max, label: 'DBP' },
-  spo2: { min: PLAUSIBLE_RANGES.spo2.min, max: PLAUSIBLE_RANGES.spo2.max, label: 'SpO2' },
-  rr: { min: PLAUSIBLE_RANGES.rr.min, max: PLAUSIBLE_RANGES.rr.max, label: 'RR' },
-  etco2: { min: PLAUSIBLE_RANGES.etco2.min, max: PLAUSIBLE_RANGES.etco2.max, label: 'EtCO2' },
-  moaas: { min: 0, max: 5, label: 'MOAA/S' },
-  rass: { min: -5, max: 4, label: 'RASS' },
-};
+export const QUANTITY_RANGES: Record<LimitedQuantity, { min: number; max: number; label: string }> =
+  {
+    hr: { min: PLAUSIBLE_RANGES.hr.min, max: PLAUSIBLE_RANGES.hr.max, label: 'HR' },
+    sbp: { min: PLAUSIBLE_RANGES.sbp.min, max: PLAUSIBLE_RANGES.sbp.max, label: 'SBP' },
+    dbp: { min: PLAUSIBLE_RANGES.dbp.min, max: PLAUSIBLE_RANGES.dbp.max, label: 'DBP' },
+    spo2: { min: PLAUSIBLE_RANGES.spo2.min, max: PLAUSIBLE_RANGES.spo2.max, label: 'SpO2' },
+    rr: { min: PLAUSIBLE_RANGES.rr.min, max: PLAUSIBLE_RANGES.rr.max, label: 'RR' },
+    etco2: { min: PLAUSIBLE_RANGES.etco2.min, max: PLAUSIBLE_RANGES.etco2.max, label: 'EtCO2' },
+    moaas: { min: 0, max: 5, label: 'MOAA/S' },
+    rass: { min: -5, max: 4, label: 'RASS' },
+  };
 
 /**
  * One side of a parameter (its low or its high side). `inclusive` says whether the limit value
@@ -69,7 +79,10 @@ const AlarmRuleSetObject = z.strictObject({
   }),
   /** SBP rise over the session baseline (median of pre-infusion readings), in percent. */
   sbpRiseOverBaseline: z
-    .strictObject({ mediumPercent: z.number().positive().nullable(), highPercent: z.number().positive().nullable() })
+    .strictObject({
+      mediumPercent: z.number().positive().nullable(),
+      highPercent: z.number().positive().nullable(),
+    })
     .nullable(),
   /** How long (sample time) a condition must hold on a continuous source before it alarms. */
   conditionDelayMs: z.number().int().min(0).max(60_000),
@@ -122,11 +135,17 @@ function checkCoherence(rules: z.infer<typeof AlarmRuleSetObject>, ctx: z.Refine
       for (const level of ['medium', 'high', 'noDelay'] as const) {
         const v = bound[level];
         if (v !== null && (v < range.min || v > range.max)) {
-          issue([...base, level], `${range.label} ${side} ${level} limit ${v} lies outside ${range.min}..${range.max}`);
+          issue(
+            [...base, level],
+            `${range.label} ${side} ${level} limit ${v} lies outside ${range.min}..${range.max}`,
+          );
         }
       }
       if (bound.medium === null && bound.high === null) {
-        issue(base, `${range.label} ${side} side has neither a medium nor a high limit: set one, or set the side to null`);
+        issue(
+          base,
+          `${range.label} ${side} side has neither a medium nor a high limit: set one, or set the side to null`,
+        );
       }
       // "More extreme" is lower on the low side and higher on the high side.
       const moreExtreme = (a: number, b: number) => (side === 'low' ? a < b : a > b);
@@ -138,7 +157,10 @@ function checkCoherence(rules: z.infer<typeof AlarmRuleSetObject>, ctx: z.Refine
       }
       if (bound.noDelay !== null) {
         if (bound.high === null) {
-          issue([...base, 'noDelay'], `${range.label} ${side} no-delay limit needs a high limit beside it`);
+          issue(
+            [...base, 'noDelay'],
+            `${range.label} ${side} no-delay limit needs a high limit beside it`,
+          );
         } else if (moreExtreme(bound.high, bound.noDelay)) {
           issue(
             [...base, 'noDelay'],
@@ -150,19 +172,32 @@ function checkCoherence(rules: z.infer<typeof AlarmRuleSetObject>, ctx: z.Refine
     const lowLeast = limits.low === null ? null : (limits.low.medium ?? limits.low.high);
     const highLeast = limits.high === null ? null : (limits.high.medium ?? limits.high.high);
     if (lowLeast !== null && highLeast !== null && lowLeast >= highLeast) {
-      issue(['limits', q, 'low'], `${range.label} low limits (${lowLeast}) must lie below the high limits (${highLeast})`);
+      issue(
+        ['limits', q, 'low'],
+        `${range.label} low limits (${lowLeast}) must lie below the high limits (${highLeast})`,
+      );
     }
     const span = range.max - range.min;
     if (limits.hysteresis > span / 10) {
-      issue(['limits', q, 'hysteresis'], `${range.label} hysteresis ${limits.hysteresis} is larger than a tenth of its range`);
+      issue(
+        ['limits', q, 'hysteresis'],
+        `${range.label} hysteresis ${limits.hysteresis} is larger than a tenth of its range`,
+      );
     }
   }
   const rise = rules.sbpRiseOverBaseline;
   if (rise !== null) {
     if (rise.mediumPercent === null && rise.highPercent === null) {
-      issue(['sbpRiseOverBaseline'], 'the SBP rise rule has neither a medium nor a high percentage: set one, or set it to null');
+      issue(
+        ['sbpRiseOverBaseline'],
+        'the SBP rise rule has neither a medium nor a high percentage: set one, or set it to null',
+      );
     }
-    if (rise.mediumPercent !== null && rise.highPercent !== null && rise.mediumPercent >= rise.highPercent) {
+    if (
+      rise.mediumPercent !== null &&
+      rise.highPercent !== null &&
+      rise.mediumPercent >= rise.highPercent
+    ) {
       issue(
         ['sbpRiseOverBaseline', 'mediumPercent'],
         `the medium SBP rise (${rise.mediumPercent}%) must be below the high SBP rise (${rise.highPercent}%)`,
@@ -170,14 +205,22 @@ function checkCoherence(rules: z.infer<typeof AlarmRuleSetObject>, ctx: z.Refine
     }
   }
   if (rules.vitalsDue.reminderMs >= rules.vitalsDue.overdueMs) {
-    issue(['vitalsDue', 'reminderMs'], 'the vitals-due reminder must come before the overdue alarm');
+    issue(
+      ['vitalsDue', 'reminderMs'],
+      'the vitals-due reminder must come before the overdue alarm',
+    );
   }
 }
 
 export const AlarmRuleSetSchema = AlarmRuleSetObject.superRefine(checkCoherence);
 export type AlarmRuleSet = z.infer<typeof AlarmRuleSetObject>;
 
-const bound = (medium: number | null, high: number | null, inclusive: boolean, noDelay: number | null = null): AlarmBound => ({
+const bound = (
+  medium: number | null,
+  high: number | null,
+  inclusive: boolean,
+  noDelay: number | null = null,
+): AlarmBound => ({
   medium,
   high,
   inclusive,
@@ -208,14 +251,20 @@ export const DEFAULT_ALARM_RULES: AlarmRuleSet = {
     priority: 'medium',
   },
   // ASA: BP and HR at least every 5 min. Readings from any source count: a cuff cycle renews it.
-  vitalsDue: { reminderMs: 300_000, overdueMs: 600_000, countedSources: ['manual', 'device', 'simulator'] },
+  vitalsDue: {
+    reminderMs: 300_000,
+    overdueMs: 600_000,
+    countedSources: ['manual', 'device', 'simulator'],
+  },
   escalateAfterMs: 60_000,
 };
 
 /** Validates a rule set posted by an admin (or loaded from the store). */
 export function validateAlarmRules(input: unknown): Validated<AlarmRuleSet> {
   const parsed = AlarmRuleSetSchema.safeParse(input);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: toErrorIssues(parsed.error) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, issues: toErrorIssues(parsed.error) };
 }
 
 /** A per-session override: any subset of the fields; a bound set to null turns that side off. */
@@ -238,7 +287,11 @@ export const AlarmRuleOverrideSchema = z.strictObject({
       rass: QuantityOverrideSchema.optional(),
     })
     .optional(),
-  sbpRiseOverBaseline: AlarmRuleSetObject.shape.sbpRiseOverBaseline.unwrap().partial().nullable().optional(),
+  sbpRiseOverBaseline: AlarmRuleSetObject.shape.sbpRiseOverBaseline
+    .unwrap()
+    .partial()
+    .nullable()
+    .optional(),
   conditionDelayMs: AlarmRuleSetObject.shape.conditionDelayMs.optional(),
   feedSilent: AlarmRuleSetObject.shape.feedSilent.partial().optional(),
   parameterSilent: z
@@ -252,7 +305,10 @@ export const AlarmRuleOverrideSchema = z.strictObject({
 });
 export type AlarmRuleOverride = z.infer<typeof AlarmRuleOverrideSchema>;
 
-function mergeBound(base: AlarmBound | null, override: Partial<AlarmBound> | null | undefined): unknown {
+function mergeBound(
+  base: AlarmBound | null,
+  override: Partial<AlarmBound> | null | undefined,
+): unknown {
   if (override === undefined) return base;
   if (override === null) return null;
   // Turning on a side the clinic left off: the override must then name every field, which the
@@ -265,7 +321,10 @@ function mergeBound(base: AlarmBound | null, override: Partial<AlarmBound> | nul
  * The merged set is validated as a whole, so an override that makes the rules incoherent (a
  * medium limit beyond the high one) is refused with field paths instead of being applied.
  */
-export function mergeRules(clinic: AlarmRuleSet, sessionOverride: AlarmRuleOverride | null): Validated<AlarmRuleSet> {
+export function mergeRules(
+  clinic: AlarmRuleSet,
+  sessionOverride: AlarmRuleOverride | null,
+): Validated<AlarmRuleSet> {
   if (sessionOverride === null) return validateAlarmRules(clinic);
   const o = sessionOverride;
   const limits: Record<string, unknown> = {};

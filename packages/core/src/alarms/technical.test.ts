@@ -12,7 +12,13 @@ describe('continuous feed silent (> 15 s, technical)', () => {
     expect(chair.tick(15)).toEqual([]);
     const raised = chair.tick(16);
     expect(summary(raised)).toEqual(['raised medium Feed silent for 16 s (limit 15 s)']);
-    expect(raised[0]?.alert).toMatchObject({ kind: 'technical', parameter: 'feed', raisedAt: at(16), value: 16, limit: 15 });
+    expect(raised[0]?.alert).toMatchObject({
+      kind: 'technical',
+      parameter: 'feed',
+      raisedAt: at(16),
+      value: 16,
+      limit: 15,
+    });
     expect(chair.tick(30)).toEqual([]);
     const cleared = chair.feed(31, FULL_SET);
     expect(cleared.map((c) => c.type)).toEqual(['cleared']);
@@ -50,7 +56,11 @@ describe('a parameter stops arriving while the feed goes on (e.g. SpO2 probe off
     expect(chair.stream(5, 34, { hr: 80 })).toEqual([]);
     const raised = chair.feed(35, { hr: 80 });
     expect(summary(raised)).toEqual(['raised medium SpO2 not reported for 31 s (limit 30 s)']);
-    expect(raised[0]?.alert).toMatchObject({ kind: 'technical', parameter: 'spo2', rule: 'parameter-silent' });
+    expect(raised[0]?.alert).toMatchObject({
+      kind: 'technical',
+      parameter: 'spo2',
+      rule: 'parameter-silent',
+    });
     expect(chair.feed(36, { hr: 80, spo2: 97 }).map((c) => c.type)).toEqual(['cleared']);
   });
 
@@ -80,7 +90,11 @@ describe('vitals due during an infusion', () => {
     expect(chair.tick(299)).toEqual([]);
     const due = chair.tick(300);
     expect(summary(due)).toEqual(['raised low Vitals due: no HR, BP, SpO2 for 5 min']);
-    expect(due[0]?.alert).toMatchObject({ kind: 'technical', parameter: 'manual-check', raisedAt: at(300) });
+    expect(due[0]?.alert).toMatchObject({
+      kind: 'technical',
+      parameter: 'manual-check',
+      raisedAt: at(300),
+    });
     expect(chair.tick(599)).toEqual([]);
     const overdue = chair.tick(600);
     expect(summary(overdue)).toEqual([
@@ -146,7 +160,11 @@ describe('escalation of an unacknowledged high-priority alarm', () => {
     expect(chair.tick(59)).toEqual([]);
     const escalated = chair.tick(60);
     expect(escalated.map((c) => c.type)).toEqual(['escalated']);
-    expect(escalated[0]?.alert).toMatchObject({ escalatedAt: at(60), state: 'active', acknowledgedAt: null });
+    expect(escalated[0]?.alert).toMatchObject({
+      escalatedAt: at(60),
+      state: 'active',
+      acknowledgedAt: null,
+    });
     expect(chair.tick(61)).toEqual([]);
   });
 
@@ -181,13 +199,15 @@ describe('the end of a session', () => {
     expect(chair.openAlerts().map((a) => a.sessionId)).toEqual(['session-1', 'session-1']);
     chair.setSession({ ...session('recovery'), state: 'discharged' });
     const changes = chair.tick(30);
-    expect(changes.map((c) => `${c.type} ${c.alert.parameter} ${c.alert.clearedAt ?? ''}`)).toEqual([
-      `cleared hr ${at(30)}`,
-      `condition-ended spo2 ${at(30)}`,
-    ]);
+    expect(changes.map((c) => `${c.type} ${c.alert.parameter} ${c.alert.clearedAt ?? ''}`)).toEqual(
+      [`cleared hr ${at(30)}`, `condition-ended spo2 ${at(30)}`],
+    );
     // After discharge, readings still alarm (someone is in the chair) but belong to no session.
     chair.setSession(null);
-    expect(chair.feed(40, { hr: 130 }, 'manual')[0]?.alert).toMatchObject({ sessionId: null, priority: 'medium' });
+    expect(chair.feed(40, { hr: 130 }, 'manual')[0]?.alert).toMatchObject({
+      sessionId: null,
+      priority: 'medium',
+    });
     expect(chair.tick(41)).toEqual([]);
   });
 });
@@ -200,6 +220,8 @@ describe('vitalsDueIn (the tile countdown)', () => {
       reminderInMs: 240_000,
       overdueInMs: 540_000,
     });
-    expect(vitalsDueIn(chair.state, session('paused'), DEFAULT_ALARM_RULES, T0 + 160_000)).toBeNull();
+    expect(
+      vitalsDueIn(chair.state, session('paused'), DEFAULT_ALARM_RULES, T0 + 160_000),
+    ).toBeNull();
   });
 });
