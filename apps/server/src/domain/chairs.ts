@@ -35,5 +35,8 @@ export async function createChair(ctx: DomainContext, actor: string, input: Chai
     await trx.insertInto('chairs').values({ id, label: input.label, created_at: now }).execute();
     await recordAudit(trx, { who: actor, at: now, action: 'chair.created', detail: { chairId: id, label: input.label } });
   });
-  return { id, label: input.label, session: null };
+  const chair: Chair = { id, label: input.label, session: null };
+  // Open dashboards learn about the new chair without reloading.
+  ctx.events.chairChanged.emit(chair);
+  return chair;
 }

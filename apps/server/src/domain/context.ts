@@ -6,7 +6,7 @@ import { Listeners } from './listeners';
 export interface DomainEvents {
   /** Newly stored samples of one chair (duplicates are not repeated). */
   samplesStored: Listeners<[chairId: string, samples: StoredSample[]]>;
-  /** A chair whose session was created or changed state, with that session. */
+  /** A chair that was added, or whose session was created or changed state, with that session. */
   chairChanged: Listeners<[chair: Chair]>;
 }
 

@@ -100,12 +100,14 @@ describe('sessions', () => {
   it('announces the chair with its session on every change, and frees the chair on discharge', async () => {
     const announced: Chair[] = [];
     ctx.events.chairChanged.add((chair) => announced.push(chair));
+    await createChair(ctx, 'admin', { label: 'Chair 2' });
     const session = await createSession(ctx, 'nurse1', chairId, plan);
     await applySessionEvent(ctx, 'nurse1', session.id, { type: 'discharged' });
     expect(announced.map((c) => [c.label, c.session?.state ?? null])).toEqual([
+      ['Chair 2', null],
       ['Chair 1', 'pre-infusion'],
       ['Chair 1', null],
     ]);
-    expect((await listChairs(ctx))[0]?.session).toBeNull();
+    expect((await listChairs(ctx)).map((c) => c.session)).toEqual([null, null]);
   });
 });

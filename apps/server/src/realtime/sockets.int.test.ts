@@ -191,7 +191,9 @@ describe('chair events', () => {
   it('tells every authenticated socket when a session is created or changes state', async () => {
     const nurse = await socketFor('nurse');
     const trainer = await socketFor('trainer'); // no subscription needed for chair events
+    const added = nextEvent(trainer, 'chair', (m) => m.chair.label === 'Event chair');
     const chair = await createChair(url, tokens.admin, 'Event chair');
+    expect((await added).chair).toEqual({ id: chair, label: 'Event chair', session: null });
 
     const created = nextEvent(trainer, 'chair', (m) => m.chair.id === chair);
     const res = await call<{ session: Session }>(url, 'POST', `/chairs/${chair}/sessions`, {
