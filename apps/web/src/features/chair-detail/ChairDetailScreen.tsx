@@ -209,6 +209,7 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
           timeDomain={timeDomain}
           loading={loading}
           domain={[-5, 5]}
+          ticks={[-4, -2, 0, 2, 4]}
           series={[
             { key: 'moaas', name: 'MOAA/S (0-5)', color: '#9fd3e6' },
             { key: 'rass', name: 'RASS (-5..+4)', color: '#f0a0c0', dash: '6 4' },

@@ -41,6 +41,18 @@ export function clinicalDomain(low: number, high: number, step: number): Domain 
   ];
 }
 
+const TEN_MINUTES = 10 * 60_000;
+
+/** Time ticks on whole ten minutes (09:10, 09:20, ...), so the axis reads like a clock. */
+export function timeTicks([start, end]: [number, number], stepMs = TEN_MINUTES): number[] {
+  const ticks: number[] = [];
+  for (let t = Math.ceil(start / stepMs) * stepMs; t <= end; t += stepMs) ticks.push(t);
+  return ticks;
+}
+
+/** Below this many readings a series is drawn with dots: a manual BP every 5 min is a point, not a line. */
+const SPARSE_SERIES = 120;
+
 export function TrendChart({
   title,
   rows,
@@ -49,6 +61,7 @@ export function TrendChart({
   rightUnit,
   domain = ['auto', 'auto'],
   rightDomain = ['auto', 'auto'],
+  ticks,
   timeDomain,
   loading = false,
 }: {
@@ -59,11 +72,14 @@ export function TrendChart({
   rightUnit?: string;
   domain?: Domain;
   rightDomain?: Domain;
+  /** Value-axis ticks, when the default spacing reads badly (sedation scores). */
+  ticks?: number[];
   timeDomain: [number, number];
   /** History still on its way: an empty chart must not claim there are no readings. */
   loading?: boolean;
 }) {
-  const hasData = rows.some((r) => series.some((s) => r[s.key] !== undefined));
+  const counts = new Map(series.map((s) => [s.key, rows.filter((r) => r[s.key] !== undefined).length]));
+  const hasData = [...counts.values()].some((n) => n > 0);
   return (
     <section className="trend" aria-label={`${title} trend`}>
       <h2 className="trend-title">
@@ -79,6 +95,7 @@ export function TrendChart({
                 type="number"
                 scale="time"
                 domain={timeDomain}
+                ticks={timeTicks(timeDomain)}
                 tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
                 stroke={AXIS}
                 tick={{ fill: AXIS, fontSize: 14 }}
@@ -86,6 +103,7 @@ export function TrendChart({
               <YAxis
                 yAxisId="left"
                 domain={domain}
+                {...(ticks === undefined ? {} : { ticks })}
                 allowDecimals={false}
                 allowDataOverflow={false}
                 stroke={AXIS}
@@ -120,7 +138,7 @@ export function TrendChart({
                   stroke={s.color}
                   strokeWidth={2}
                   strokeDasharray={s.dash}
-                  dot={false}
+                  dot={(counts.get(s.key) ?? 0) < SPARSE_SERIES ? { r: 3, fill: s.color, strokeWidth: 0 } : false}
                   connectNulls
                   isAnimationActive={false}
                 />

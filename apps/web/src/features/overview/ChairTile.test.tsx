@@ -108,6 +108,6 @@ describe('ChairTile', () => {
   it('writes RASS scores with their sign', () => {
     renderTile(live([sample('a', 2, { sedation: { scale: 'RASS', score: 2 } })]));
     expect(screen.getByTestId('value-sedation').textContent).toBe('+2');
-    expect(screen.getByTestId('value-sedation').closest('.vital')!.textContent).toContain('RASS');
+    expect(screen.getByTestId('value-sedation').closest('.vital')!.querySelector('.vital-label')!.textContent).toContain('RASS');
   });
 });

@@ -26,7 +26,7 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
       data-param={p}
     >
       <div className="vital-label">
-        {value.label} <span className="vital-unit">{value.unit}</span>
+        {value.label} {value.unit !== '' && <span className="vital-unit">{value.unit}</span>}
       </div>
       <div className="vital-reading">
         <div className="vital-value" data-testid={`value-${p}`} data-stale={stale ? 'true' : 'false'}>
@@ -49,7 +49,7 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
 function spoken(v: TileValue, now: number): string {
   if (v.atMs === null) return `${v.label} not measured`;
   const stale = isStale(v.atMs, now) ? ', stale' : '';
-  return `${v.label} ${v.text} ${v.unit}${stale}`;
+  return `${v.label} ${v.text}${v.unit === '' ? '' : ` ${v.unit}`}${stale}`;
 }
 
 /**

@@ -49,8 +49,9 @@ export function tileValues(latest: LatestReadings): Record<TileParameter, TileVa
     etco2: num('etco2', 'EtCO2', 'mmHg', latest.etco2),
     sedation: {
       parameter: 'sedation',
-      label: 'Sedation',
-      unit: latest.sedation?.value.scale ?? '',
+      // The scale's own name says what the score means (MOAA/S 0-5, RASS -5..+4).
+      label: latest.sedation?.value.scale ?? 'Sedation',
+      unit: '',
       text: latest.sedation === undefined ? NEVER : formatSedationScore(latest.sedation.value),
       atMs: latest.sedation?.atMs ?? null,
     },
