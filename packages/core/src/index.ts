@@ -7,3 +7,4 @@ export * from './chair';
 export * from './alert';
 export * from './auth';
 export * from './socket';
+export * from './alarms';

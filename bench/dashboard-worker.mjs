@@ -1,0 +1,59 @@
+// Dashboard clients for the benchmark, in a worker thread so that receiving tens of thousands
+// of messages per second does not delay the feeders' sends in the main thread. Each sample id
+// carries its send time, so latency = receive time - send time on the same machine clock.
+// Plain JavaScript: Node 20 worker threads do not inherit the TypeScript loader.
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+
+/** @type {{ url: string; token: string; chairIds: string[]; count: number }} */
+const job = workerData;
+const now = () => performance.timeOrigin + performance.now();
+
+let recording = false;
+/** @type {number[]} */
+const latencies = [];
+let received = 0;
+let receivedWhileRecording = 0;
+/** @type {import('socket.io-client').Socket[]} */
+const sockets = [];
+
+function connect() {
+  return new Promise((resolve, reject) => {
+    const s = io(job.url, { auth: { token: job.token }, transports: ['websocket'], reconnection: false });
+    sockets.push(s);
+    s.on('connect_error', (err) => reject(err));
+    s.on('connect', () => {
+      s.emit('subscribe', { chairIds: job.chairIds }, () => resolve(undefined));
+    });
+    s.on('vitals', (/** @type {{ samples: { id: string }[] }} */ msg) => {
+      const t = now();
+      for (const sample of msg.samples) {
+        received++;
+        if (!recording) continue;
+        receivedWhileRecording++;
+        const sent = Number(sample.id.slice(sample.id.lastIndexOf(':') + 1));
+        latencies.push(t - sent);
+      }
+    });
+  });
+}
+
+parentPort?.on('message', (/** @type {{ type: string }} */ msg) => {
+  if (msg.type === 'record') {
+    recording = true;
+  } else if (msg.type === 'count') {
+    parentPort?.postMessage({ type: 'count', received });
+  } else if (msg.type === 'stop') {
+    recording = false;
+    for (const s of sockets) s.close();
+    parentPort?.postMessage({ type: 'result', latencies, received, receivedWhileRecording });
+  }
+});
+
+const tasks = [];
+for (let i = 0; i < job.count; i++) tasks.push(connect());
+Promise.all(tasks).then(
+  () => parentPort?.postMessage({ type: 'ready' }),
+  (err) => parentPort?.postMessage({ type: 'error', message: String(err) }),
+);

@@ -1,0 +1,189 @@
+/**
+ * pnpm bench: Chairside against a bare Socket.io relay, same load, same run.
+ * Starts each as its own process (so its CPU and RSS can be read from /proc), plays the load
+ * points, prints a table and writes JSON under bench/results/.
+ *   --quick   skip the 10-minute soak
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runLoad } from './load';
+import type { LoadPoint, LoadResult } from './load';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+const ADMIN_PASSWORD = 'bench-admin-pass-1';
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = a && typeof a === 'object' ? a.port : 0;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/api/v1/health`);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  token: string;
+  chairIds: string[];
+  stop(): Promise<void>;
+}
+
+async function startProcess(name: string, script: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child);
+  console.log(`  ${name} up at ${url} (pid ${child.pid})`);
+  return { url, child };
+}
+
+function stopper(child: ChildProcess, cleanup?: () => void) {
+  return () =>
+    new Promise<void>((res) => {
+      child.once('exit', () => {
+        cleanup?.();
+        res();
+      });
+      child.kill('SIGTERM');
+    });
+}
+
+async function startChairside(chairs: number): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chairside-bench-'));
+  const { url, child } = await startProcess('chairside', 'apps/server/src/main.ts', { DATA_DIR: dataDir, ADMIN_PASSWORD });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const chairIds: string[] = [];
+  for (let i = 1; i <= chairs; i++) {
+    const r = await fetch(`${url}/api/v1/chairs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ label: `Bench ${i}` }),
+    });
+    const body = (await r.json()) as { chair: { id: string } };
+    chairIds.push(body.chair.id);
+  }
+  return { name: 'chairside', url, pid: child.pid ?? 0, token, chairIds, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+}
+
+async function startBare(chairs: number): Promise<Target> {
+  const { url, child } = await startProcess('bare relay', 'bench/bare-relay.ts', {});
+  const chairIds = Array.from({ length: chairs }, (_, i) => `bare-${i + 1}`);
+  return { name: 'bare-relay', url, pid: child.pid ?? 0, token: 'none', chairIds, stop: stopper(child) };
+}
+
+const POINTS: LoadPoint[] = [
+  { name: '50 chairs / 10 dashboards', chairs: 50, dashboards: 10, rateHz: 1, seconds: 20, warmupSeconds: 5 },
+  { name: '500 chairs / 20 dashboards', chairs: 500, dashboards: 20, rateHz: 1, seconds: 30, warmupSeconds: 5 },
+];
+const RAMP_RATES = [2, 5, 10, 15, 20];
+const SOAK: LoadPoint = { name: 'soak 500 chairs / 20 dashboards, 10 min', chairs: 500, dashboards: 20, rateHz: 1, seconds: 600, warmupSeconds: 10 };
+
+function sustained(r: LoadResult): boolean {
+  return r.ackErrors === 0 && r.storedPerSec >= 0.95 * r.offeredPerSec && r.missingDeliveries <= 0.01 * r.offeredPerSec * r.point.dashboards && r.ackLatencyMs.p99 < 1000;
+}
+
+async function runAll(start: (chairs: number) => Promise<Target>): Promise<{ points: LoadResult[]; ramp: LoadResult[]; soak: LoadResult | null }> {
+  const target = await start(500);
+  const points: LoadResult[] = [];
+  const ramp: LoadResult[] = [];
+  let soak: LoadResult | null = null;
+  try {
+    for (const point of POINTS) {
+      const r = await runLoad({ url: target.url, token: target.token, chairIds: target.chairIds, point, serverPid: target.pid, target: target.name });
+      points.push(r);
+      console.log(`  ${target.name} ${point.name}: p99 ${r.deliveryLatencyMs.p99} ms, ${r.deliveredPerSec} deliveries/s`);
+    }
+    for (const rateHz of RAMP_RATES) {
+      const point = { name: `ramp 500 chairs x ${rateHz} Hz / 10 dashboards`, chairs: 500, dashboards: 10, rateHz, seconds: 15, warmupSeconds: 3 };
+      const r = await runLoad({ url: target.url, token: target.token, chairIds: target.chairIds, point, serverPid: target.pid, target: target.name });
+      ramp.push(r);
+      console.log(`  ${target.name} ${point.name}: stored ${r.storedPerSec}/s of ${r.offeredPerSec}/s, p99 ${r.deliveryLatencyMs.p99} ms`);
+      if (!sustained(r)) break;
+    }
+    if (!quick) {
+      soak = await runLoad({ url: target.url, token: target.token, chairIds: target.chairIds, point: SOAK, serverPid: target.pid, target: target.name });
+    }
+  } finally {
+    await target.stop();
+  }
+  return { points, ramp, soak };
+}
+
+const pad = (s: string | number, n: number) => String(s).padEnd(n);
+
+async function main() {
+  console.log(`Chairside benchmark on ${cpus().length} cores, Node ${process.version}${quick ? ' (quick: no soak)' : ''}`);
+  const bare = await runAll(startBare);
+  const chairside = await runAll(startChairside);
+
+  const rows: string[] = [];
+  rows.push(`${pad('load point', 44)}${pad('target', 12)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('stored/s', 10)}${pad('relayed/s', 11)}${pad('missing', 9)}${pad('CPU %', 8)}RSS MB`);
+  const all = [...bare.points, ...chairside.points, ...bare.ramp, ...chairside.ramp, ...(bare.soak ? [bare.soak] : []), ...(chairside.soak ? [chairside.soak] : [])];
+  for (const r of all) {
+    rows.push(
+      `${pad(r.point.name, 44)}${pad(r.target, 12)}${pad(r.deliveryLatencyMs.p50, 9)}${pad(r.deliveryLatencyMs.p99, 9)}${pad(r.deliveryLatencyMs.max, 9)}${pad(r.storedPerSec, 10)}${pad(r.deliveredPerSec, 11)}${pad(r.missingDeliveries, 9)}${pad(r.serverCpuPercent, 8)}${r.serverRssMb.start}->${r.serverRssMb.end} (max ${r.serverRssMb.max})`,
+    );
+  }
+  const at500 = chairside.points[1];
+  const bare500 = bare.points[1];
+  const best = (rs: LoadResult[]) => Math.max(0, ...rs.filter(sustained).map((r) => r.storedPerSec));
+  const targets = {
+    p99At500ChairsMs: at500?.deliveryLatencyMs.p99 ?? null,
+    bareP99At500ChairsMs: bare500?.deliveryLatencyMs.p99 ?? null,
+    p99RatioToBare: at500 && bare500 ? Math.round((at500.deliveryLatencyMs.p99 / bare500.deliveryLatencyMs.p99) * 100) / 100 : null,
+    highestSustainedStoredPerSec: best(chairside.ramp),
+    bareHighestSustainedPerSec: best(bare.ramp),
+    maxRssMb: Math.max(...[...chairside.points, ...chairside.ramp, ...(chairside.soak ? [chairside.soak] : [])].map((r) => r.serverRssMb.max)),
+  };
+  const verdict = {
+    'p99 <= 1.5x bare and < 25 ms at 500 chairs': targets.p99RatioToBare !== null && targets.p99RatioToBare <= 1.5 && (targets.p99At500ChairsMs ?? Infinity) < 25,
+    '>= 5000 samples/s stored and relayed to 10 dashboards': targets.highestSustainedStoredPerSec >= 5000,
+    'RSS < 250 MB': targets.maxRssMb < 250,
+  };
+  console.log(`\n${rows.join('\n')}\n`);
+  console.log(JSON.stringify(targets, null, 2));
+  for (const [k, v] of Object.entries(verdict)) console.log(`${v ? 'MET   ' : 'NOT MET'} ${k}`);
+
+  const out = { date: new Date().toISOString(), node: process.version, cores: cpus().length, quick, targets, verdict, bare, chairside };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const stamp = out.date.replace(/[:.]/g, '-');
+  writeFileSync(join(ROOT, `bench/results/bench-${stamp}.json`), JSON.stringify(out, null, 2));
+  writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(out, null, 2));
+  console.log(`\nwrote bench/results/bench-${stamp}.json`);
+}
+
+await main();
