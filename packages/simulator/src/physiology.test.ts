@@ -134,3 +134,17 @@ describe('the infusion pump', () => {
     expect(ph.infusedMg).toBeCloseTo(typical.weightKg * 0.5, 9);
   });
 });
+
+describe('capnography coupling', () => {
+  it('does not turn the natural wander of the breathing rate into CO2 retention', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const ph = session(seed);
+      let highest = 0;
+      for (let m = 1; m <= 60; m++) {
+        ph.advanceTo(m * MIN);
+        highest = Math.max(highest, ph.vitals.etco2);
+      }
+      expect(highest).toBeLessThan(typical.baseline.etco2 + 5);
+    }
+  });
+});

@@ -315,10 +315,12 @@ export class Physiology {
     const depth = this.applyExcursions('sedation', drug.sedationDepth);
     // Deep sedation (beyond MOAA/S 3) slows breathing: ketamine spares it only up to a point.
     const respiratoryDepression = Math.max(0, depth - 2);
-    const rr = clamp(this.applyExcursions('rr', b.rr + drug.rr + d.rr - 2.5 * respiratoryDepression), 0, 60);
-    // EtCO2 rises as alveolar ventilation falls (PaCO2 is inversely proportional to it); with no
-    // breaths the capnograph sees no exhaled CO2 at all and reads 0.
-    const ventilation = rr < 1 ? 0 : clamp(rr / b.rr, 0.3, 2);
+    const ownRr = b.rr + drug.rr + d.rr;
+    const rr = clamp(this.applyExcursions('rr', ownRr - 2.5 * respiratoryDepression), 0, 60);
+    // EtCO2 rises as alveolar ventilation falls (PaCO2 is inversely proportional to it). Only a
+    // slowing imposed by sedation or an event counts: the natural wander of the rate is matched
+    // by the depth of breathing. With no breaths the capnograph sees no exhaled CO2 and reads 0.
+    const ventilation = rr < 1 ? 0 : clamp(rr / Math.max(1, ownRr), 0.3, 2);
     const etco2 =
       ventilation === 0 ? 0 : clamp(this.applyExcursions('etco2', (b.etco2 + drug.etco2 + d.etco2) / ventilation), 0, 120);
     // Room air: the alveolar gas equation takes about 1.25 mmHg of O2 per mmHg of CO2 above
