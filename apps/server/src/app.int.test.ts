@@ -6,7 +6,16 @@ import type { ErrorBody, Session, StoredSample } from '@chairside/core';
 import { pino } from 'pino';
 import { createChairsideServer } from './app';
 import { DEFAULT_LOGIN_RATE_LIMIT } from './http/routes';
-import { ADMIN_PASSWORD, USER_PASSWORD, call, connectSocket, createChair, loginAs, makeDataDir, startTestServer } from './testing/harness';
+import {
+  ADMIN_PASSWORD,
+  USER_PASSWORD,
+  call,
+  connectSocket,
+  createChair,
+  loginAs,
+  makeDataDir,
+  startTestServer,
+} from './testing/harness';
 import type { TestServer } from './testing/harness';
 
 const running: TestServer[] = [];
@@ -25,31 +34,66 @@ describe('restart on the same data directory', () => {
     const dataDir = makeDataDir();
     const first = await startTestServer({ dataDir });
     const admin = await loginAs(first.url, 'admin', ADMIN_PASSWORD);
-    expect((await call(first.url, 'POST', '/users', { token: admin, body: { username: 'kept', password: USER_PASSWORD, role: 'nurse' } })).status).toBe(201);
+    expect(
+      (
+        await call(first.url, 'POST', '/users', {
+          token: admin,
+          body: { username: 'kept', password: USER_PASSWORD, role: 'nurse' },
+        })
+      ).status,
+    ).toBe(201);
     const nurse = await loginAs(first.url, 'kept', USER_PASSWORD);
     const chair = await createChair(first.url, admin, 'Kept chair');
-    const session = await call<{ session: Session }>(first.url, 'POST', `/chairs/${chair}/sessions`, {
+    const session = await call<{ session: Session }>(
+      first.url,
+      'POST',
+      `/chairs/${chair}/sessions`,
+      {
+        token: nurse,
+        body: { patientRef: 'KET-7', weightKg: 70, doseMgPerKg: 0.5, plannedMinutes: 40 },
+      },
+    );
+    await call(first.url, 'POST', `/chairs/${chair}/vitals`, {
       token: nurse,
-      body: { patientRef: 'KET-7', weightKg: 70, doseMgPerKg: 0.5, plannedMinutes: 40 },
+      body: { id: 'k-1', at: new Date().toISOString(), hr: 77, source: 'device' },
     });
-    await call(first.url, 'POST', `/chairs/${chair}/vitals`, { token: nurse, body: { id: 'k-1', at: new Date().toISOString(), hr: 77, source: 'device' } });
-    await call(first.url, 'POST', `/sessions/${session.body.session.id}/events`, { token: nurse, body: { type: 'infusion-started' } });
+    await call(first.url, 'POST', `/sessions/${session.body.session.id}/events`, {
+      token: nurse,
+      body: { type: 'infusion-started' },
+    });
     await first.stop({ keepData: true });
 
     // A different ADMIN_PASSWORD on restart changes nothing: users exist already.
     const second = await start({ dataDir, adminPassword: 'another-admin-pass-2' });
-    const chairs = await call<{ chairs: { id: string; session: Session | null }[] }>(second.url, 'GET', '/chairs', { token: nurse });
+    const chairs = await call<{ chairs: { id: string; session: Session | null }[] }>(
+      second.url,
+      'GET',
+      '/chairs',
+      { token: nurse },
+    );
     expect(chairs.status).toBe(200);
     const kept = chairs.body.chairs.find((c) => c.id === chair);
-    expect(kept?.session).toMatchObject({ id: session.body.session.id, state: 'infusing', baseline: { hr: 77, samples: 1 } });
-    const samples = await call<{ samples: StoredSample[] }>(second.url, 'GET', `/chairs/${chair}/vitals`, { token: nurse });
+    expect(kept?.session).toMatchObject({
+      id: session.body.session.id,
+      state: 'infusing',
+      baseline: { hr: 77, samples: 1 },
+    });
+    const samples = await call<{ samples: StoredSample[] }>(
+      second.url,
+      'GET',
+      `/chairs/${chair}/vitals`,
+      { token: nurse },
+    );
     expect(samples.body.samples.map((s) => [s.id, s.hr])).toEqual([['k-1', 77]]);
     // The old token still opens a socket; the old admin password still logs in.
     const socket = await connectSocket(second.url, nurse);
     socket.close();
     await expect(loginAs(second.url, 'admin', ADMIN_PASSWORD)).resolves.toEqual(expect.any(String));
     // The idempotency key survived too.
-    const resend = await call(second.url, 'POST', `/chairs/${chair}/vitals`, { token: nurse, body: { id: 'k-1', at: new Date().toISOString(), hr: 77, source: 'device' } });
+    const resend = await call(second.url, 'POST', `/chairs/${chair}/vitals`, {
+      token: nurse,
+      body: { id: 'k-1', at: new Date().toISOString(), hr: 77, source: 'device' },
+    });
     expect(resend.body).toEqual({ accepted: 0, duplicates: 1 });
   });
 });
@@ -57,12 +101,22 @@ describe('restart on the same data directory', () => {
 describe('first start', () => {
   it('generates an admin password when none is configured, and only on the first start', async () => {
     const dataDir = makeDataDir();
-    const server = createChairsideServer({ dataDir, webDist: null, logger: pino({ level: 'silent' }) });
+    const server = createChairsideServer({
+      dataDir,
+      webDist: null,
+      logger: pino({ level: 'silent' }),
+    });
     const { url, generatedAdminPassword } = await server.listen(0);
     expect(generatedAdminPassword).toMatch(/^(?=.*[A-Za-z])(?=.*\d).{20,}$/);
-    await expect(loginAs(url, 'admin', generatedAdminPassword ?? '')).resolves.toEqual(expect.any(String));
+    await expect(loginAs(url, 'admin', generatedAdminPassword ?? '')).resolves.toEqual(
+      expect.any(String),
+    );
     await server.close();
-    const again = createChairsideServer({ dataDir, webDist: null, logger: pino({ level: 'silent' }) });
+    const again = createChairsideServer({
+      dataDir,
+      webDist: null,
+      logger: pino({ level: 'silent' }),
+    });
     expect((await again.listen(0)).generatedAdminPassword).toBeNull();
     await again.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -75,12 +129,16 @@ describe('login rate limit', () => {
     const statuses: number[] = [];
     let last: unknown;
     for (let i = 0; i < DEFAULT_LOGIN_RATE_LIMIT.limit + 1; i += 1) {
-      const res = await call(t.url, 'POST', '/auth/login', { body: { username: 'admin', password: i === 0 ? ADMIN_PASSWORD : 'wrong-guess-123' } });
+      const res = await call(t.url, 'POST', '/auth/login', {
+        body: { username: 'admin', password: i === 0 ? ADMIN_PASSWORD : 'wrong-guess-123' },
+      });
       statuses.push(res.status);
       last = res.body;
     }
     expect(statuses[0]).toBe(200);
-    expect(statuses.slice(1, DEFAULT_LOGIN_RATE_LIMIT.limit)).toEqual(Array<number>(DEFAULT_LOGIN_RATE_LIMIT.limit - 1).fill(401));
+    expect(statuses.slice(1, DEFAULT_LOGIN_RATE_LIMIT.limit)).toEqual(
+      Array<number>(DEFAULT_LOGIN_RATE_LIMIT.limit - 1).fill(401),
+    );
     expect(statuses.at(-1)).toBe(429);
     expect((last as ErrorBody).error.code).toBe('too_many_requests');
   });

@@ -17,7 +17,14 @@ import { ensureAdmin } from './domain/users';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestLog } from './http/request-log';
-import { DEFAULT_LOGIN_RATE_LIMIT, chairsRouter, publicRouter, sessionsRouter, usersRouter, vitalsRouter } from './http/routes';
+import {
+  DEFAULT_LOGIN_RATE_LIMIT,
+  chairsRouter,
+  publicRouter,
+  sessionsRouter,
+  usersRouter,
+  vitalsRouter,
+} from './http/routes';
 import type { LoginRateLimit } from './http/routes';
 import { createRealtime } from './realtime/sockets';
 import type { ChairsideIo } from './realtime/sockets';
@@ -106,7 +113,8 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     clock,
     events,
     get tokenSecret(): Uint8Array {
-      if (tokenSecret === null) throw new Error('the server is not ready: await ready() or listen() first');
+      if (tokenSecret === null)
+        throw new Error('the server is not ready: await ready() or listen() first');
       return tokenSecret;
     },
   };
@@ -170,9 +178,10 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       // Stop accepting, let requests in flight finish (briefly), drop the sockets, then the store.
       const httpClosed = new Promise<void>((resolve) => {
         if (!httpServer.listening) resolve();
-        else httpServer.close(() => {
-          resolve();
-        });
+        else
+          httpServer.close(() => {
+            resolve();
+          });
       });
       httpServer.closeIdleConnections();
       const force = setTimeout(() => {
@@ -198,8 +207,13 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       });
     });
     const address = httpServer.address() as AddressInfo;
-    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    return { url: `http://${shownHost}:${address.port}`, port: address.port, generatedAdminPassword: generatedPassword };
+    const shownHost =
+      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${shownHost}:${address.port}`,
+      port: address.port,
+      generatedAdminPassword: generatedPassword,
+    };
   };
 
   return { app, httpServer, io, db, events, context, logger, ready, listen, close };

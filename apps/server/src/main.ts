@@ -48,16 +48,27 @@ async function main(): Promise<void> {
   const adminPassword = env['ADMIN_PASSWORD'] === '' ? undefined : env['ADMIN_PASSWORD'];
 
   if (env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '') {
-    logger.warn('DATABASE_URL is set but PostgreSQL is not supported yet: using the embedded SQLite store in DATA_DIR');
+    logger.warn(
+      'DATABASE_URL is set but PostgreSQL is not supported yet: using the embedded SQLite store in DATA_DIR',
+    );
   }
   if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '') {
-    logger.warn('REDIS_URL is set but the Redis adapter is not supported yet: this process serves its own sockets only');
+    logger.warn(
+      'REDIS_URL is set but the Redis adapter is not supported yet: this process serves its own sockets only',
+    );
   }
 
-  const server = createChairsideServer({ dataDir, logger, ...(adminPassword === undefined ? {} : { adminPassword }) });
+  const server = createChairsideServer({
+    dataDir,
+    logger,
+    ...(adminPassword === undefined ? {} : { adminPassword }),
+  });
   await server.ready();
   if (demo) {
-    const seeded = await seedDemoClinic(server.context, adminPassword === undefined ? {} : { adminPassword });
+    const seeded = await seedDemoClinic(
+      server.context,
+      adminPassword === undefined ? {} : { adminPassword },
+    );
     logger.info(seeded, 'demo clinic seeded');
   }
   const { url, generatedAdminPassword } = await server.listen(port, host);
@@ -70,7 +81,9 @@ async function main(): Promise<void> {
   }
   if (generatedAdminPassword !== null) {
     // Shown exactly once: it is stored only as a hash.
-    process.stdout.write(`\n${loginBox(url, ['admin'], generatedAdminPassword).replace('Chairside demo clinic is running', 'First start: admin account created').replace('A training feed sends vitals to Chair 1..6 every second.', 'Write this password down now: it is shown only once.')}\n\n`);
+    process.stdout.write(
+      `\n${loginBox(url, ['admin'], generatedAdminPassword).replace('Chairside demo clinic is running', 'First start: admin account created').replace('A training feed sends vitals to Chair 1..6 every second.', 'Write this password down now: it is shown only once.')}\n\n`,
+    );
   }
 
   let stopping = false;
@@ -98,7 +111,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Chairside failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (error instanceof Error && error.cause !== undefined) process.stderr.write(`  cause: ${inspect(error.cause)}\n`);
+  process.stderr.write(
+    `Chairside failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  if (error instanceof Error && error.cause !== undefined)
+    process.stderr.write(`  cause: ${inspect(error.cause)}\n`);
   process.exit(1);
 });

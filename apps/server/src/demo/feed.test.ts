@@ -9,12 +9,19 @@ describe('demo feed readings', () => {
     const base = demoBaseline('Chair 3');
     const noise = seededRandom(42);
     const schema = createSampleSchema(() => t + 3600_000);
-    const samples = Array.from({ length: 600 }, (_, i) => demoSample(base, t + i * 1000, noise, 'c3'));
+    const samples = Array.from({ length: 600 }, (_, i) =>
+      demoSample(base, t + i * 1000, noise, 'c3'),
+    );
     const checked = validateSamples(samples, schema);
     expect(checked.ok).toBe(true);
     expect(samples.filter((s) => s.sbp !== undefined)).toHaveLength(10);
     expect(samples.filter((s) => s.sedation !== undefined)).toHaveLength(2);
-    expect(samples.every((s) => s.hr !== undefined && s.spo2 !== undefined && s.rr !== undefined && s.etco2 !== undefined)).toBe(true);
+    expect(
+      samples.every(
+        (s) =>
+          s.hr !== undefined && s.spo2 !== undefined && s.rr !== undefined && s.etco2 !== undefined,
+      ),
+    ).toBe(true);
     expect(samples.every((s) => s.source === 'simulator')).toBe(true);
     expect(new Set(samples.map((s) => s.id)).size).toBe(600);
   });

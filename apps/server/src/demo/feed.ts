@@ -1,6 +1,12 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { Chair, ClientToServerEvents, IngestAck, SampleInput, ServerToClientEvents } from '@chairside/core';
+import type {
+  Chair,
+  ClientToServerEvents,
+  IngestAck,
+  SampleInput,
+  ServerToClientEvents,
+} from '@chairside/core';
 import type { Logger } from 'pino';
 
 /**
@@ -67,7 +73,12 @@ const BP_EVERY_MS = 60_000;
 const SEDATION_EVERY_MS = 5 * 60_000;
 
 /** One reading at time `at`: HR, SpO2, RR, EtCO2 always; BP each minute; MOAA/S each 5 min. */
-export function demoSample(baseline: ChairBaseline, at: number, noise: () => number, chairKey: string): SampleInput {
+export function demoSample(
+  baseline: ChairBaseline,
+  at: number,
+  noise: () => number,
+  chairKey: string,
+): SampleInput {
   const jitter = (amplitude: number): number => (noise() * 2 - 1) * amplitude;
   const sample: SampleInput = {
     id: `demo-${chairKey}-${at}`,
@@ -83,7 +94,8 @@ export function demoSample(baseline: ChairBaseline, at: number, noise: () => num
     sample.sbp = sbp;
     sample.dbp = Math.min(sbp - 20, Math.round(baseline.dbp + jitter(4)));
   }
-  if (at % SEDATION_EVERY_MS < 1000) sample.sedation = { scale: 'MOAA/S', score: noise() < 0.7 ? 4 : 5 };
+  if (at % SEDATION_EVERY_MS < 1000)
+    sample.sedation = { scale: 'MOAA/S', score: noise() < 0.7 ? 4 : 5 };
   return sample;
 }
 
@@ -99,7 +111,9 @@ async function login(url: string, username: string, password: string): Promise<s
 }
 
 async function fetchChairs(url: string, token: string): Promise<Pick<Chair, 'id' | 'label'>[]> {
-  const res = await fetch(`${url}/api/v1/chairs`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${url}/api/v1/chairs`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (!res.ok) throw new Error(`demo feed: GET /chairs failed with HTTP ${res.status}`);
   const body = (await res.json()) as { chairs: Pick<Chair, 'id' | 'label'>[] };
   return body.chairs;
@@ -113,7 +127,11 @@ export async function startDemoFeed(options: DemoFeedOptions): Promise<DemoFeed>
 
   let token = await login(options.url, options.username, options.password);
   const chairs = (await fetchChairs(options.url, token)).filter(filter);
-  const feeds = chairs.map((c) => ({ chair: c, baseline: demoBaseline(c.label), noise: seededRandom(hashLabel(c.id)) }));
+  const feeds = chairs.map((c) => ({
+    chair: c,
+    baseline: demoBaseline(c.label),
+    noise: seededRandom(hashLabel(c.id)),
+  }));
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url, {
     auth: (cb) => {
@@ -146,15 +164,20 @@ export async function startDemoFeed(options: DemoFeedOptions): Promise<DemoFeed>
         .timeout(5000)
         .emitWithAck('vitals', { chairId: feed.chair.id, samples: [sample] })
         .then((ack: IngestAck) => {
-          if (!ack.ok && failures++ % 60 === 0) logger.warn({ error: ack.error, chair: feed.chair.label }, 'demo feed: sample refused');
+          if (!ack.ok && failures++ % 60 === 0)
+            logger.warn({ error: ack.error, chair: feed.chair.label }, 'demo feed: sample refused');
         })
         .catch((error: unknown) => {
-          if (failures++ % 60 === 0) logger.warn({ err: error, chair: feed.chair.label }, 'demo feed: no ack');
+          if (failures++ % 60 === 0)
+            logger.warn({ err: error, chair: feed.chair.label }, 'demo feed: no ack');
         });
     }
   };
   const timer = setInterval(tick, intervalMs);
-  logger.info({ chairs: feeds.map((f) => f.chair.label) }, 'demo feed running through the public socket API');
+  logger.info(
+    { chairs: feeds.map((f) => f.chair.label) },
+    'demo feed running through the public socket API',
+  );
 
   return {
     stop: () => {

@@ -39,7 +39,10 @@ export interface DemoSeedResult {
  * on each (some already infusing, with a pre-infusion baseline). Anything already there is
  * left as it is.
  */
-export async function seedDemoClinic(ctx: DomainContext, options: { adminPassword?: string } = {}): Promise<DemoSeedResult> {
+export async function seedDemoClinic(
+  ctx: DomainContext,
+  options: { adminPassword?: string } = {},
+): Promise<DemoSeedResult> {
   const result: DemoSeedResult = { createdUsers: [], createdChairs: [], openedSessions: [] };
   const system: User = { username: 'demo-seed', role: 'admin' };
 
@@ -93,7 +96,10 @@ export async function seedDemoClinic(ctx: DomainContext, options: { adminPasswor
       source: 'simulator',
     }));
     await ingestVitals(ctx, { username: 'trainer', role: 'trainer' }, chair.id, pre);
-    await applySessionEvent(ctx, system.username, session.id, { type: 'infusion-started', at: new Date(startedAt).toISOString() });
+    await applySessionEvent(ctx, system.username, session.id, {
+      type: 'infusion-started',
+      at: new Date(startedAt).toISOString(),
+    });
   }
   return result;
 }

@@ -7,7 +7,12 @@ export async function recordAudit(
 ): Promise<void> {
   await db
     .insertInto('audit_log')
-    .values({ who: entry.who, at: entry.at, action: entry.action, detail: JSON.stringify(entry.detail) })
+    .values({
+      who: entry.who,
+      at: entry.at,
+      action: entry.action,
+      detail: JSON.stringify(entry.detail),
+    })
     .execute();
 }
 
@@ -19,6 +24,16 @@ export interface AuditEntry {
 }
 
 export async function listAudit(db: ChairsideDb, limit = 100): Promise<AuditEntry[]> {
-  const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ who: r.who, at: new Date(r.at).toISOString(), action: r.action, detail: JSON.parse(r.detail) as unknown }));
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    who: r.who,
+    at: new Date(r.at).toISOString(),
+    action: r.action,
+    detail: JSON.parse(r.detail) as unknown,
+  }));
 }

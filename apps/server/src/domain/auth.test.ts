@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthContext } from './auth';
-import { TOKEN_TTL_SECONDS, authenticate, hashPassword, issueToken, login, verifyPassword, verifyToken } from './auth';
+import {
+  TOKEN_TTL_SECONDS,
+  authenticate,
+  hashPassword,
+  issueToken,
+  login,
+  verifyPassword,
+  verifyToken,
+} from './auth';
 import { DomainError } from './errors';
 import { createUser } from './users';
 import { createTestContext, testClock } from '../testing/context';
@@ -35,17 +43,31 @@ describe('tokens', () => {
 
   it('carries username and role and is valid until 12 h later on the injected clock', async () => {
     const token = await issueToken(secret, { username: 'nurse1', role: 'nurse' }, t0);
-    expect(await verifyToken(secret, token, t0 + 60_000)).toEqual({ username: 'nurse1', role: 'nurse' });
-    expect(await verifyToken(secret, token, t0 + (TOKEN_TTL_SECONDS - 1) * 1000)).toEqual({ username: 'nurse1', role: 'nurse' });
-    await expect(verifyToken(secret, token, t0 + (TOKEN_TTL_SECONDS + 1) * 1000)).rejects.toThrow('expired');
+    expect(await verifyToken(secret, token, t0 + 60_000)).toEqual({
+      username: 'nurse1',
+      role: 'nurse',
+    });
+    expect(await verifyToken(secret, token, t0 + (TOKEN_TTL_SECONDS - 1) * 1000)).toEqual({
+      username: 'nurse1',
+      role: 'nurse',
+    });
+    await expect(verifyToken(secret, token, t0 + (TOKEN_TTL_SECONDS + 1) * 1000)).rejects.toThrow(
+      'expired',
+    );
   });
 
   it('refuses a token signed with another secret or altered', async () => {
     const token = await issueToken(secret, { username: 'nurse1', role: 'nurse' }, t0);
-    await expect(verifyToken(new Uint8Array(32).fill(8), token, t0)).rejects.toMatchObject({ status: 401 });
+    await expect(verifyToken(new Uint8Array(32).fill(8), token, t0)).rejects.toMatchObject({
+      status: 401,
+    });
     const [h, , s] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: 'nurse1', role: 'admin', exp: 9_999_999_999 })).toString('base64url');
-    await expect(verifyToken(secret, `${h ?? ''}.${forgedPayload}.${s ?? ''}`, t0)).rejects.toBeInstanceOf(DomainError);
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ sub: 'nurse1', role: 'admin', exp: 9_999_999_999 }),
+    ).toString('base64url');
+    await expect(
+      verifyToken(secret, `${h ?? ''}.${forgedPayload}.${s ?? ''}`, t0),
+    ).rejects.toBeInstanceOf(DomainError);
   });
 });
 
@@ -56,7 +78,11 @@ describe('login and authenticate', () => {
   beforeEach(async () => {
     clock = testClock(Date.parse('2026-11-21T08:00:00Z'));
     ({ ctx, dispose } = await createTestContext(clock));
-    await createUser(ctx, 'test', { username: 'charge1', password: 'charge-pass-1', role: 'charge' });
+    await createUser(ctx, 'test', {
+      username: 'charge1',
+      password: 'charge-pass-1',
+      role: 'charge',
+    });
   });
   afterEach(async () => {
     await dispose();
@@ -71,7 +97,10 @@ describe('login and authenticate', () => {
   it('refuses wrong password and unknown user with the same 401', async () => {
     const wrong = login(ctx, { username: 'charge1', password: 'nope-nope-1' });
     await expect(wrong).rejects.toMatchObject({ status: 401, code: 'invalid_credentials' });
-    await expect(login(ctx, { username: 'ghost', password: 'nope-nope-1' })).rejects.toMatchObject({ status: 401, code: 'invalid_credentials' });
+    await expect(login(ctx, { username: 'ghost', password: 'nope-nope-1' })).rejects.toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
   });
 
   it('reads the role from the store: a token of a removed account stops working', async () => {

@@ -45,7 +45,11 @@ export async function loadOrCreateTokenSecret(db: ChairsideDb): Promise<Uint8Arr
     .values({ key: TOKEN_SECRET_KEY, value: fresh })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', TOKEN_SECRET_KEY).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', TOKEN_SECRET_KEY)
+    .executeTakeFirstOrThrow();
   return Buffer.from(row.value, 'base64url');
 }
 
@@ -62,12 +66,17 @@ export async function issueToken(secret: Uint8Array, user: User, now: number): P
 /** The token's user, or a 401 saying why (expired is worth telling apart: log in again). */
 export async function verifyToken(secret: Uint8Array, token: string, now: number): Promise<User> {
   try {
-    const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: new Date(now) });
+    const { payload } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      currentDate: new Date(now),
+    });
     const role = RoleSchema.safeParse(payload['role']);
-    if (payload.sub === undefined || !role.success) throw unauthorized('the token does not name a user and role');
+    if (payload.sub === undefined || !role.success)
+      throw unauthorized('the token does not name a user and role');
     return { username: payload.sub, role: role.data };
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw unauthorized('the token has expired: log in again');
+    if (error instanceof joseErrors.JWTExpired)
+      throw unauthorized('the token has expired: log in again');
     throw unauthorized('the token is not valid: log in again');
   }
 }
@@ -76,19 +85,35 @@ export interface AuthContext extends DomainContext {
   tokenSecret: Uint8Array;
 }
 
-export async function login(ctx: AuthContext, input: Login): Promise<{ token: string; user: User }> {
+export async function login(
+  ctx: AuthContext,
+  input: Login,
+): Promise<{ token: string; user: User }> {
   const row = await ctx.db
     .selectFrom('users')
     .select(['username', 'role', 'password_hash'])
     .where('username', '=', input.username)
     .executeTakeFirst();
-  const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
+  const ok = await verifyPassword(
+    input.password,
+    row?.password_hash ?? (await dummyPasswordHash()),
+  );
   const at = ctx.clock();
   if (row === undefined || !ok) {
-    await recordAudit(ctx.db, { who: input.username, at, action: 'auth.login-failed', detail: { knownUser: row !== undefined } });
+    await recordAudit(ctx.db, {
+      who: input.username,
+      at,
+      action: 'auth.login-failed',
+      detail: { knownUser: row !== undefined },
+    });
     throw unauthorized('wrong username or password', 'invalid_credentials');
   }
-  await recordAudit(ctx.db, { who: row.username, at, action: 'auth.login', detail: { role: row.role } });
+  await recordAudit(ctx.db, {
+    who: row.username,
+    at,
+    action: 'auth.login',
+    detail: { role: row.role },
+  });
   const user: User = { username: row.username, role: row.role };
   return { token: await issueToken(ctx.tokenSecret, user, ctx.clock()), user };
 }
@@ -99,7 +124,11 @@ export async function login(ctx: AuthContext, input: Login): Promise<{ token: st
  */
 export async function authenticate(ctx: AuthContext, token: string): Promise<User> {
   const claimed = await verifyToken(ctx.tokenSecret, token, ctx.clock());
-  const row = await ctx.db.selectFrom('users').select(['username', 'role']).where('username', '=', claimed.username).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('users')
+    .select(['username', 'role'])
+    .where('username', '=', claimed.username)
+    .executeTakeFirst();
   if (row === undefined) throw unauthorized('the account behind this token no longer exists');
   return { username: row.username, role: row.role };
 }

@@ -8,8 +8,17 @@ import { loadSessions } from './sessions';
 
 /** Every chair with its open session (null between patients), in label order. */
 export async function listChairs(ctx: DomainContext): Promise<Chair[]> {
-  const chairs = await ctx.db.selectFrom('chairs').select(['id', 'label']).orderBy('created_at').orderBy('label').execute();
-  const openRows = await ctx.db.selectFrom('sessions').selectAll().where('state', '<>', 'discharged').execute();
+  const chairs = await ctx.db
+    .selectFrom('chairs')
+    .select(['id', 'label'])
+    .orderBy('created_at')
+    .orderBy('label')
+    .execute();
+  const openRows = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('state', '<>', 'discharged')
+    .execute();
   const sessions = await loadSessions(ctx.db, openRows);
   const byChair = new Map(sessions.map((s) => [s.chairId, s]));
   return chairs.map((c) => ({ id: c.id, label: c.label, session: byChair.get(c.id) ?? null }));
@@ -23,17 +32,30 @@ export async function getChair(ctx: DomainContext, chairId: string): Promise<Cha
 }
 
 export async function assertChairExists(db: ChairsideDb, chairId: string): Promise<void> {
-  const row = await db.selectFrom('chairs').select('id').where('id', '=', chairId).executeTakeFirst();
+  const row = await db
+    .selectFrom('chairs')
+    .select('id')
+    .where('id', '=', chairId)
+    .executeTakeFirst();
   if (row === undefined) throw notFound(`chair "${chairId}" does not exist`);
 }
 
 /** Adds a chair (input validated with core `ChairCreateSchema`). */
-export async function createChair(ctx: DomainContext, actor: string, input: ChairCreate): Promise<Chair> {
+export async function createChair(
+  ctx: DomainContext,
+  actor: string,
+  input: ChairCreate,
+): Promise<Chair> {
   const now = ctx.clock();
   const id = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('chairs').values({ id, label: input.label, created_at: now }).execute();
-    await recordAudit(trx, { who: actor, at: now, action: 'chair.created', detail: { chairId: id, label: input.label } });
+    await recordAudit(trx, {
+      who: actor,
+      at: now,
+      action: 'chair.created',
+      detail: { chairId: id, label: input.label },
+    });
   });
   const chair: Chair = { id, label: input.label, session: null };
   // Open dashboards learn about the new chair without reloading.

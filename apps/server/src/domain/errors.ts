@@ -28,11 +28,18 @@ export class DomainError extends Error {
   }
 }
 
-export function badRequest(message: string, issues?: ErrorIssue[], code = 'validation_failed'): DomainError {
+export function badRequest(
+  message: string,
+  issues?: ErrorIssue[],
+  code = 'validation_failed',
+): DomainError {
   return new DomainError(400, code, message, issues);
 }
 
-export function unauthorized(message = 'a valid bearer token is required', code = 'unauthorized'): DomainError {
+export function unauthorized(
+  message = 'a valid bearer token is required',
+  code = 'unauthorized',
+): DomainError {
   return new DomainError(401, code, message);
 }
 
@@ -51,6 +58,11 @@ export function conflict(code: string, message: string): DomainError {
 /** A validation failure: the message names the first field at fault so a log line alone helps. */
 export function invalid(issues: ErrorIssue[], what = 'request'): DomainError {
   const first = issues[0];
-  const where = first === undefined ? '' : first.path === '' ? `: ${first.message}` : ` at ${first.path}: ${first.message}`;
+  const where =
+    first === undefined
+      ? ''
+      : first.path === ''
+        ? `: ${first.message}`
+        : ` at ${first.path}: ${first.message}`;
   return badRequest(`invalid ${what}${where}`, issues);
 }

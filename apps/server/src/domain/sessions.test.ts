@@ -36,27 +36,39 @@ describe('sessions', () => {
       { at: T0 + 30_000, hr: 140, sbp: 200, dbp: 120, source: 'device' },
     ]);
     clock.set(T0 + 45_000);
-    const started = await applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-started', at: new Date(T0).toISOString() });
+    const started = await applySessionEvent(ctx, 'nurse1', session.id, {
+      type: 'infusion-started',
+      at: new Date(T0).toISOString(),
+    });
     expect(started.baseline).toEqual({ hr: 65, sbp: 120, dbp: 70, spo2: 99, rr: null, samples: 3 });
-    expect(started.events).toEqual([{ type: 'infusion-started', at: '2026-11-21T09:00:00.000Z', by: 'nurse1' }]);
+    expect(started.events).toEqual([
+      { type: 'infusion-started', at: '2026-11-21T09:00:00.000Z', by: 'nurse1' },
+    ]);
   });
 
   it('has no baseline when nothing was measured before the start', async () => {
     const session = await createSession(ctx, 'nurse1', chairId, plan);
-    const started = await applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-started' });
+    const started = await applySessionEvent(ctx, 'nurse1', session.id, {
+      type: 'infusion-started',
+    });
     expect(started.baseline).toBeNull();
     expect(started.events[0]?.at).toBe('2026-11-21T09:00:00.000Z');
   });
 
   it('names the current state and the allowed events for an impossible transition', async () => {
     const session = await createSession(ctx, 'nurse1', chairId, plan);
-    await expect(applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-paused' })).rejects.toMatchObject({
+    await expect(
+      applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-paused' }),
+    ).rejects.toMatchObject({
       status: 409,
       code: 'invalid_transition',
-      message: 'cannot apply "infusion-paused" to a session that is pre-infusion; allowed now: infusion-started, discharged',
+      message:
+        'cannot apply "infusion-paused" to a session that is pre-infusion; allowed now: infusion-started, discharged',
     });
     await applySessionEvent(ctx, 'nurse1', session.id, { type: 'discharged' });
-    await expect(applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-started' })).rejects.toMatchObject({
+    await expect(
+      applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-started' }),
+    ).rejects.toMatchObject({
       status: 409,
       message: expect.stringContaining('nothing (the session is closed)') as string,
     });
@@ -65,10 +77,15 @@ describe('sessions', () => {
   it('refuses event times in the future or before the previous event', async () => {
     const session = await createSession(ctx, 'nurse1', chairId, plan);
     await expect(
-      applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-started', at: T0 + 10 * 60_000 }),
+      applySessionEvent(ctx, 'nurse1', session.id, {
+        type: 'infusion-started',
+        at: T0 + 10 * 60_000,
+      }),
     ).rejects.toMatchObject({ status: 400, issues: [{ path: 'at' }] });
     await applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-started', at: T0 });
-    await expect(applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-paused', at: T0 - 1 })).rejects.toMatchObject({
+    await expect(
+      applySessionEvent(ctx, 'nurse1', session.id, { type: 'infusion-paused', at: T0 - 1 }),
+    ).rejects.toMatchObject({
       status: 400,
       issues: [{ path: 'at' }],
     });
@@ -76,7 +93,10 @@ describe('sessions', () => {
 
   it('allows one open session per chair, also at the database level', async () => {
     await createSession(ctx, 'nurse1', chairId, plan);
-    await expect(createSession(ctx, 'nurse1', chairId, plan)).rejects.toMatchObject({ status: 409, code: 'session_already_open' });
+    await expect(createSession(ctx, 'nurse1', chairId, plan)).rejects.toMatchObject({
+      status: 409,
+      code: 'session_already_open',
+    });
     // Even a write that skips the domain check cannot open a second one.
     await expect(
       ctx.db

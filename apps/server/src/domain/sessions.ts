@@ -6,7 +6,14 @@ import {
   computeBaseline,
   nextSessionState,
 } from '@chairside/core';
-import type { Baseline, Chair, Session, SessionCreate, SessionEvent, SessionEventInput } from '@chairside/core';
+import type {
+  Baseline,
+  Chair,
+  Session,
+  SessionCreate,
+  SessionEvent,
+  SessionEventInput,
+} from '@chairside/core';
 import type { ChairsideDb } from '../store/database';
 import type { SessionsTable } from '../store/schema';
 import { recordAudit } from './audit';
@@ -60,7 +67,11 @@ export async function loadSessions(db: ChairsideDb, rows: SessionRow[]): Promise
 }
 
 export async function getSession(db: ChairsideDb, sessionId: string): Promise<Session> {
-  const row = await db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', sessionId)
+    .executeTakeFirst();
   if (row === undefined) throw notFound(`session "${sessionId}" does not exist`);
   const [session] = await loadSessions(db, [row]);
   if (session === undefined) throw notFound(`session "${sessionId}" does not exist`);
@@ -68,7 +79,10 @@ export async function getSession(db: ChairsideDb, sessionId: string): Promise<Se
 }
 
 /** The chair's open (not yet discharged) session row, if any. */
-export async function openSessionRow(db: ChairsideDb, chairId: string): Promise<SessionRow | undefined> {
+export async function openSessionRow(
+  db: ChairsideDb,
+  chairId: string,
+): Promise<SessionRow | undefined> {
   return db
     .selectFrom('sessions')
     .selectAll()
@@ -77,9 +91,21 @@ export async function openSessionRow(db: ChairsideDb, chairId: string): Promise<
     .executeTakeFirst();
 }
 
-async function chairWithSession(db: ChairsideDb, chairId: string, session: Session): Promise<Chair> {
-  const chair = await db.selectFrom('chairs').select(['id', 'label']).where('id', '=', chairId).executeTakeFirstOrThrow();
-  return { id: chair.id, label: chair.label, session: session.state === 'discharged' ? null : session };
+async function chairWithSession(
+  db: ChairsideDb,
+  chairId: string,
+  session: Session,
+): Promise<Chair> {
+  const chair = await db
+    .selectFrom('chairs')
+    .select(['id', 'label'])
+    .where('id', '=', chairId)
+    .executeTakeFirstOrThrow();
+  return {
+    id: chair.id,
+    label: chair.label,
+    session: session.state === 'discharged' ? null : session,
+  };
 }
 
 /** Opens a session on a chair (input validated with core `SessionCreateSchema`). */
@@ -92,7 +118,11 @@ export async function createSession(
   const now = ctx.clock();
   const id = randomUUID();
   const session = await ctx.db.transaction().execute(async (trx) => {
-    const chair = await trx.selectFrom('chairs').select('id').where('id', '=', chairId).executeTakeFirst();
+    const chair = await trx
+      .selectFrom('chairs')
+      .select('id')
+      .where('id', '=', chairId)
+      .executeTakeFirst();
     if (chair === undefined) throw notFound(`chair "${chairId}" does not exist`);
     const open = await openSessionRow(trx, chairId);
     if (open !== undefined) {
@@ -114,7 +144,12 @@ export async function createSession(
       created_by: actor,
     };
     await trx.insertInto('sessions').values(row).execute();
-    await recordAudit(trx, { who: actor, at: now, action: 'session.created', detail: { sessionId: id, chairId, patientRef: input.patientRef } });
+    await recordAudit(trx, {
+      who: actor,
+      at: now,
+      action: 'session.created',
+      detail: { sessionId: id, chairId, patientRef: input.patientRef },
+    });
     return toSession(row, []);
   });
   ctx.events.chairChanged.emit(await chairWithSession(ctx.db, chairId, session));
@@ -139,10 +174,16 @@ export async function applySessionEvent(
   const now = ctx.clock();
   const at = eventTime(input.at, now);
   if (at > now + MAX_FUTURE_SKEW_MS) {
-    throw badRequest('the event time lies in the future', [{ path: 'at', message: `at lies more than ${MAX_FUTURE_SKEW_MS / 1000} s in the future` }]);
+    throw badRequest('the event time lies in the future', [
+      { path: 'at', message: `at lies more than ${MAX_FUTURE_SKEW_MS / 1000} s in the future` },
+    ]);
   }
   const updated = await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
     if (row === undefined) throw notFound(`session "${sessionId}" does not exist`);
     const next = nextSessionState(row.state, input.type);
     if (next === null) {
@@ -160,7 +201,10 @@ export async function applySessionEvent(
       .executeTakeFirst();
     if (last !== undefined && at < last.at) {
       throw badRequest('the event time lies before the previous event', [
-        { path: 'at', message: `at must not be before the previous event (${new Date(last.at).toISOString()})` },
+        {
+          path: 'at',
+          message: `at must not be before the previous event (${new Date(last.at).toISOString()})`,
+        },
       ]);
     }
 
@@ -184,9 +228,21 @@ export async function applySessionEvent(
       baseline = computed === null ? null : JSON.stringify(computed);
     }
 
-    await trx.updateTable('sessions').set({ state: next, baseline }).where('id', '=', sessionId).execute();
-    await trx.insertInto('session_events').values({ session_id: sessionId, type: input.type, at, by: actor }).execute();
-    await recordAudit(trx, { who: actor, at: now, action: `session.${input.type}`, detail: { sessionId, chairId: row.chair_id, from: row.state, to: next } });
+    await trx
+      .updateTable('sessions')
+      .set({ state: next, baseline })
+      .where('id', '=', sessionId)
+      .execute();
+    await trx
+      .insertInto('session_events')
+      .values({ session_id: sessionId, type: input.type, at, by: actor })
+      .execute();
+    await recordAudit(trx, {
+      who: actor,
+      at: now,
+      action: `session.${input.type}`,
+      detail: { sessionId, chairId: row.chair_id, from: row.state, to: next },
+    });
     const [session] = await loadSessions(trx, [{ ...row, state: next, baseline }]);
     if (session === undefined) throw notFound(`session "${sessionId}" does not exist`);
     return session;

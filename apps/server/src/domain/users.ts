@@ -19,18 +19,33 @@ export async function countUsers(ctx: DomainContext): Promise<number> {
 }
 
 /** Creates an account (input already validated with core `UserCreateSchema`). */
-export async function createUser(ctx: DomainContext, actor: string, input: UserCreate): Promise<User> {
+export async function createUser(
+  ctx: DomainContext,
+  actor: string,
+  input: UserCreate,
+): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock();
   return ctx.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('users')
-      .values({ username: input.username, role: input.role, password_hash: passwordHash, created_at: now })
+      .values({
+        username: input.username,
+        role: input.role,
+        password_hash: passwordHash,
+        created_at: now,
+      })
       .onConflict((oc) => oc.column('username').doNothing())
       .returning(['username', 'role'])
       .executeTakeFirst();
-    if (inserted === undefined) throw conflict('username_taken', `username "${input.username}" is already taken`);
-    await recordAudit(trx, { who: actor, at: now, action: 'user.created', detail: { username: input.username, role: input.role } });
+    if (inserted === undefined)
+      throw conflict('username_taken', `username "${input.username}" is already taken`);
+    await recordAudit(trx, {
+      who: actor,
+      at: now,
+      action: 'user.created',
+      detail: { username: input.username, role: input.role },
+    });
     return inserted;
   });
 }
@@ -52,10 +67,16 @@ export async function ensureAdmin(
   if (adminPassword !== undefined) {
     const checked = PasswordSchema.safeParse(adminPassword);
     if (!checked.success) {
-      throw new Error(`ADMIN_PASSWORD is too weak: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+      throw new Error(
+        `ADMIN_PASSWORD is too weak: ${checked.error.issues.map((i) => i.message).join('; ')}`,
+      );
     }
   }
   const generated = adminPassword === undefined ? generateAdminPassword() : null;
-  await createUser(ctx, 'system', { username: 'admin', role: 'admin', password: adminPassword ?? generated ?? '' });
+  await createUser(ctx, 'system', {
+    username: 'admin',
+    role: 'admin',
+    password: adminPassword ?? generated ?? '',
+  });
   return { created: true, generatedPassword: generated };
 }

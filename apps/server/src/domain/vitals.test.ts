@@ -29,24 +29,52 @@ afterEach(async () => {
 describe('ingestVitals', () => {
   it('decides "too far in the future" on the injected clock', async () => {
     const at = new Date(T0 + 5 * 60_000).toISOString();
-    await expect(ingestVitals(ctx, nurse, chairId, { at, hr: 70, source: 'device' })).rejects.toMatchObject({
+    await expect(
+      ingestVitals(ctx, nurse, chairId, { at, hr: 70, source: 'device' }),
+    ).rejects.toMatchObject({
       status: 400,
       issues: [{ path: 'at' }],
     });
     clock.advance(5 * 60_000);
-    expect(await ingestVitals(ctx, nurse, chairId, { at, hr: 70, source: 'device' })).toMatchObject({ accepted: 1 });
+    expect(await ingestVitals(ctx, nurse, chairId, { at, hr: 70, source: 'device' })).toMatchObject(
+      { accepted: 1 },
+    );
   });
 
   it('stamps receivedAt from the clock, the open session and, for manual samples only, who entered them', async () => {
-    const session = await createSession(ctx, 'nurse1', chairId, { patientRef: 'KET-1', weightKg: 70, doseMgPerKg: 0.5, plannedMinutes: 40 });
+    const session = await createSession(ctx, 'nurse1', chairId, {
+      patientRef: 'KET-1',
+      weightKg: 70,
+      doseMgPerKg: 0.5,
+      plannedMinutes: 40,
+    });
     clock.advance(1234);
     const { stored } = await ingestVitals(ctx, nurse, chairId, [
       { id: 'm', at: T0, sbp: 120, dbp: 80, source: 'manual' },
       { id: 'd', at: T0 + 1, hr: 70, source: 'device' },
     ]);
     expect(stored).toEqual<StoredSample[]>([
-      { id: 'm', at: '2026-11-21T09:00:00.000Z', sbp: 120, dbp: 80, source: 'manual', chairId, sessionId: session.id, receivedAt: '2026-11-21T09:00:01.234Z', enteredBy: 'nurse1' },
-      { id: 'd', at: '2026-11-21T09:00:00.001Z', hr: 70, source: 'device', chairId, sessionId: session.id, receivedAt: '2026-11-21T09:00:01.234Z', enteredBy: null },
+      {
+        id: 'm',
+        at: '2026-11-21T09:00:00.000Z',
+        sbp: 120,
+        dbp: 80,
+        source: 'manual',
+        chairId,
+        sessionId: session.id,
+        receivedAt: '2026-11-21T09:00:01.234Z',
+        enteredBy: 'nurse1',
+      },
+      {
+        id: 'd',
+        at: '2026-11-21T09:00:00.001Z',
+        hr: 70,
+        source: 'device',
+        chairId,
+        sessionId: session.id,
+        receivedAt: '2026-11-21T09:00:01.234Z',
+        enteredBy: null,
+      },
     ]);
   });
 
@@ -56,7 +84,11 @@ describe('ingestVitals', () => {
     ctx.events.samplesStored.add((id, samples) => {
       // Listeners run after commit: the store already shows what they are told about.
       const check = queryVitals(ctx, id, {}).then((visible) => {
-        announced.push({ chairId: id, ids: samples.map((s) => s.id), visibleInStore: visible.length });
+        announced.push({
+          chairId: id,
+          ids: samples.map((s) => s.id),
+          visibleInStore: visible.length,
+        });
       });
       pending.push(check);
       return check;
@@ -68,7 +100,9 @@ describe('ingestVitals', () => {
       { id: 'b', at: T0, hr: 2, source: 'device' },
     ]);
     await Promise.all(pending);
-    const third = await ingestVitals(ctx, nurse, chairId, [{ id: 'b', at: T0, hr: 2, source: 'device' }]);
+    const third = await ingestVitals(ctx, nurse, chairId, [
+      { id: 'b', at: T0, hr: 2, source: 'device' },
+    ]);
     await Promise.all(pending);
     expect(second).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(third).toMatchObject({ accepted: 0, duplicates: 1, stored: [] });
@@ -91,7 +125,9 @@ describe('ingestVitals', () => {
     ctx.events.samplesStored.add(() => {
       throw new Error('alarm engine crashed');
     });
-    expect(await ingestVitals(ctx, nurse, chairId, { at: T0, hr: 70, source: 'device' })).toMatchObject({ accepted: 1 });
+    expect(
+      await ingestVitals(ctx, nurse, chairId, { at: T0, hr: 70, source: 'device' }),
+    ).toMatchObject({ accepted: 1 });
     expect(listenerErrors).toHaveLength(1);
   });
 
@@ -101,12 +137,17 @@ describe('ingestVitals', () => {
         { at: T0, hr: 70, source: 'simulator' },
         { at: T0, hr: 70, source: 'manual' },
       ]),
-    ).rejects.toMatchObject({ status: 403, message: expect.stringContaining('sample 1') as string });
+    ).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('sample 1') as string,
+    });
     expect(await queryVitals(ctx, chairId, {})).toEqual([]);
   });
 
   it('refuses an unknown chair with 404 and stores nothing', async () => {
-    await expect(ingestVitals(ctx, nurse, 'nope', { at: T0, hr: 70, source: 'device' })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      ingestVitals(ctx, nurse, 'nope', { at: T0, hr: 70, source: 'device' }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -117,7 +158,12 @@ describe('queryVitals', () => {
       ctx,
       nurse,
       chairId,
-      Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, at: T0 + i * 1000, hr: 60 + i, source: 'device' as const })),
+      Array.from({ length: 50 }, (_, i) => ({
+        id: `s${i}`,
+        at: T0 + i * 1000,
+        hr: 60 + i,
+        source: 'device' as const,
+      })),
     );
   });
 
@@ -140,7 +186,13 @@ describe('queryVitals', () => {
   });
 
   it('names a bad parameter', async () => {
-    await expect(queryVitals(ctx, chairId, { limit: '-1' })).rejects.toMatchObject({ status: 400, issues: [{ path: 'limit' }] });
-    await expect(queryVitals(ctx, chairId, { to: 'soon' })).rejects.toMatchObject({ status: 400, issues: [{ path: 'to' }] });
+    await expect(queryVitals(ctx, chairId, { limit: '-1' })).rejects.toMatchObject({
+      status: 400,
+      issues: [{ path: 'limit' }],
+    });
+    await expect(queryVitals(ctx, chairId, { to: 'soon' })).rejects.toMatchObject({
+      status: 400,
+      issues: [{ path: 'to' }],
+    });
   });
 });

@@ -17,7 +17,13 @@ export interface IngestResult {
 
 type SampleRow = Omit<SamplesTable, 'seq'>;
 
-function toRow(s: Sample, chairId: string, sessionId: string | null, receivedAt: number, actor: User): SampleRow {
+function toRow(
+  s: Sample,
+  chairId: string,
+  sessionId: string | null,
+  receivedAt: number,
+  actor: User,
+): SampleRow {
   return {
     chair_id: chairId,
     id: s.id ?? randomUUID(),
@@ -68,7 +74,12 @@ export function toStoredSample(r: SampleRow): StoredSample {
  * chair's open session, store the whole batch in one transaction (a resent id is skipped,
  * not doubled) and, only after the commit, announce the newly stored samples.
  */
-export async function ingestVitals(ctx: DomainContext, actor: User, chairId: string, body: unknown): Promise<IngestResult> {
+export async function ingestVitals(
+  ctx: DomainContext,
+  actor: User,
+  chairId: string,
+  body: unknown,
+): Promise<IngestResult> {
   const validated = validateSamples(body, createSampleSchema(ctx.clock));
   if (!validated.ok) throw invalid(validated.issues, 'samples');
   const samples = validated.value;
@@ -76,7 +87,9 @@ export async function ingestVitals(ctx: DomainContext, actor: User, chairId: str
   if (actor.role === 'trainer') {
     const index = samples.findIndex((s) => s.source !== 'simulator');
     if (index !== -1) {
-      throw forbidden(`a trainer may only send source "simulator"; sample ${index} has source "${samples[index]?.source ?? ''}"`);
+      throw forbidden(
+        `a trainer may only send source "simulator"; sample ${index} has source "${samples[index]?.source ?? ''}"`,
+      );
     }
   }
 
@@ -122,7 +135,13 @@ export const VitalsQuerySchema = z
       .string({ error: 'limit must be a whole number' })
       .regex(/^\d+$/, 'limit must be a whole number')
       .transform(Number)
-      .pipe(z.number().int().min(1, 'limit must be at least 1').max(MAX_VITALS_LIMIT, `limit must be at most ${MAX_VITALS_LIMIT}`))
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, 'limit must be at least 1')
+          .max(MAX_VITALS_LIMIT, `limit must be at most ${MAX_VITALS_LIMIT}`),
+      )
       .optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
@@ -132,7 +151,11 @@ export const VitalsQuerySchema = z
 export type VitalsQuery = z.input<typeof VitalsQuerySchema>;
 
 /** The most recent `limit` samples of a chair in [from, to], returned oldest first. */
-export async function queryVitals(ctx: DomainContext, chairId: string, query: unknown): Promise<StoredSample[]> {
+export async function queryVitals(
+  ctx: DomainContext,
+  chairId: string,
+  query: unknown,
+): Promise<StoredSample[]> {
   const parsed = VitalsQuerySchema.safeParse(query);
   if (!parsed.success) throw invalid(toErrorIssues(parsed.error), 'vitals query');
   const { from, to, limit = DEFAULT_VITALS_LIMIT } = parsed.data;

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody, Role, Session, StoredSample } from '@chairside/core';
-import { ADMIN_PASSWORD, call, createChair, loginAs, startTestServer, tokensForAllRoles } from '../testing/harness';
+import {
+  ADMIN_PASSWORD,
+  call,
+  createChair,
+  loginAs,
+  startTestServer,
+  tokensForAllRoles,
+} from '../testing/harness';
 import type { TestServer } from '../testing/harness';
 
 let t: TestServer;
@@ -9,11 +16,17 @@ let tokens: Record<Role, string>;
 let chairId: string;
 
 const nowIso = (offsetMs = 0): string => new Date(Date.now() + offsetMs).toISOString();
-const issuePaths = (body: unknown): string[] => ((body as ErrorBody).error.issues ?? []).map((i) => i.path);
+const issuePaths = (body: unknown): string[] =>
+  ((body as ErrorBody).error.issues ?? []).map((i) => i.path);
 const errorCode = (body: unknown): string => (body as ErrorBody).error.code;
 
 async function storedCount(id: string): Promise<number> {
-  const res = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${id}/vitals?limit=20000`, { token: tokens.nurse });
+  const res = await call<{ samples: StoredSample[] }>(
+    url,
+    'GET',
+    `/chairs/${id}/vitals?limit=20000`,
+    { token: tokens.nurse },
+  );
   return res.body.samples.length;
 }
 
@@ -44,8 +57,12 @@ describe('health and login', () => {
   });
 
   it('refuses a wrong password and an unknown user alike with 401', async () => {
-    const wrong = await call(url, 'POST', '/auth/login', { body: { username: 'admin', password: 'not-the-password-1' } });
-    const unknown = await call(url, 'POST', '/auth/login', { body: { username: 'nobody', password: 'not-the-password-1' } });
+    const wrong = await call(url, 'POST', '/auth/login', {
+      body: { username: 'admin', password: 'not-the-password-1' },
+    });
+    const unknown = await call(url, 'POST', '/auth/login', {
+      body: { username: 'nobody', password: 'not-the-password-1' },
+    });
     expect(wrong.status).toBe(401);
     expect(errorCode(wrong.body)).toBe('invalid_credentials');
     expect(unknown.status).toBe(401);
@@ -71,7 +88,10 @@ describe('authentication and roles', () => {
   });
 
   it('answers 403 when a nurse adds a chair', async () => {
-    const res = await call(url, 'POST', '/chairs', { token: tokens.nurse, body: { label: 'Nope' } });
+    const res = await call(url, 'POST', '/chairs', {
+      token: tokens.nurse,
+      body: { label: 'Nope' },
+    });
     expect(res.status).toBe(403);
     expect(errorCode(res.body)).toBe('forbidden');
   });
@@ -91,7 +111,9 @@ describe('authentication and roles', () => {
 
   it('lets only admins manage users', async () => {
     expect((await call(url, 'GET', '/users', { token: tokens.charge })).status).toBe(403);
-    const list = await call<{ users: { username: string; role: string }[] }>(url, 'GET', '/users', { token: tokens.admin });
+    const list = await call<{ users: { username: string; role: string }[] }>(url, 'GET', '/users', {
+      token: tokens.admin,
+    });
     expect(list.status).toBe(200);
     expect(list.body.users).toContainEqual({ username: 'nurse1', role: 'nurse' });
     expect(JSON.stringify(list.body)).not.toContain('password');
@@ -100,27 +122,42 @@ describe('authentication and roles', () => {
 
 describe('users', () => {
   it('creates a user who can then log in', async () => {
-    const res = await call(url, 'POST', '/users', { token: tokens.admin, body: { username: 'newnurse', password: 'long-enough-9', role: 'nurse' } });
-    expect(res).toMatchObject({ status: 201, body: { user: { username: 'newnurse', role: 'nurse' } } });
+    const res = await call(url, 'POST', '/users', {
+      token: tokens.admin,
+      body: { username: 'newnurse', password: 'long-enough-9', role: 'nurse' },
+    });
+    expect(res).toMatchObject({
+      status: 201,
+      body: { user: { username: 'newnurse', role: 'nurse' } },
+    });
     await expect(loginAs(url, 'newnurse', 'long-enough-9')).resolves.toMatch(/\./);
   });
 
   it('refuses a taken username with 409', async () => {
-    const res = await call(url, 'POST', '/users', { token: tokens.admin, body: { username: 'nurse1', password: 'long-enough-9', role: 'nurse' } });
+    const res = await call(url, 'POST', '/users', {
+      token: tokens.admin,
+      body: { username: 'nurse1', password: 'long-enough-9', role: 'nurse' },
+    });
     expect(res.status).toBe(409);
     expect(errorCode(res.body)).toBe('username_taken');
   });
 
   it('refuses a weak password with 400 naming password', async () => {
     for (const password of ['short1', 'onlyletterslong']) {
-      const res = await call(url, 'POST', '/users', { token: tokens.admin, body: { username: 'weak', password, role: 'nurse' } });
+      const res = await call(url, 'POST', '/users', {
+        token: tokens.admin,
+        body: { username: 'weak', password, role: 'nurse' },
+      });
       expect(res.status).toBe(400);
       expect(issuePaths(res.body)).toEqual(['password']);
     }
   });
 
   it('refuses an unknown role naming role', async () => {
-    const res = await call(url, 'POST', '/users', { token: tokens.admin, body: { username: 'x1', password: 'long-enough-9', role: 'doctor' } });
+    const res = await call(url, 'POST', '/users', {
+      token: tokens.admin,
+      body: { username: 'x1', password: 'long-enough-9', role: 'doctor' },
+    });
     expect(res.status).toBe(400);
     expect(issuePaths(res.body)).toEqual(['role']);
   });
@@ -134,11 +171,22 @@ describe('chairs', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.chair).toMatchObject({ label: 'Chair B' });
-    const list = await call<{ chairs: { id: string; label: string; session: unknown }[] }>(url, 'GET', '/chairs', { token: tokens.trainer });
+    const list = await call<{ chairs: { id: string; label: string; session: unknown }[] }>(
+      url,
+      'GET',
+      '/chairs',
+      { token: tokens.trainer },
+    );
     expect(list.status).toBe(200);
-    expect(list.body.chairs).toContainEqual({ id: created.body.chair.id, label: 'Chair B', session: null });
+    expect(list.body.chairs).toContainEqual({
+      id: created.body.chair.id,
+      label: 'Chair B',
+      session: null,
+    });
     const one = await call(url, 'GET', `/chairs/${created.body.chair.id}`, { token: tokens.nurse });
-    expect(one.body).toEqual({ chair: { id: created.body.chair.id, label: 'Chair B', session: null } });
+    expect(one.body).toEqual({
+      chair: { id: created.body.chair.id, label: 'Chair B', session: null },
+    });
   });
 
   it('refuses an empty label naming label', async () => {
@@ -155,16 +203,34 @@ describe('chairs', () => {
 });
 
 describe('sessions', () => {
-  const sessionBody = { patientRef: 'KET-2001', weightKg: 70, doseMgPerKg: 0.5, plannedMinutes: 40 };
+  const sessionBody = {
+    patientRef: 'KET-2001',
+    weightKg: 70,
+    doseMgPerKg: 0.5,
+    plannedMinutes: 40,
+  };
 
   it('runs a session from creation to discharge, with baseline computed on start', async () => {
     const chair = await createChair(url, tokens.admin, 'Session chair');
-    const created = await call<{ session: Session }>(url, 'POST', `/chairs/${chair}/sessions`, { token: tokens.nurse, body: sessionBody });
+    const created = await call<{ session: Session }>(url, 'POST', `/chairs/${chair}/sessions`, {
+      token: tokens.nurse,
+      body: sessionBody,
+    });
     expect(created.status).toBe(201);
-    expect(created.body.session).toMatchObject({ ...sessionBody, chairId: chair, state: 'pre-infusion', events: [], baseline: null, createdBy: 'nurse1' });
+    expect(created.body.session).toMatchObject({
+      ...sessionBody,
+      chairId: chair,
+      state: 'pre-infusion',
+      events: [],
+      baseline: null,
+      createdBy: 'nurse1',
+    });
     const sessionId = created.body.session.id;
 
-    const second = await call(url, 'POST', `/chairs/${chair}/sessions`, { token: tokens.nurse, body: sessionBody });
+    const second = await call(url, 'POST', `/chairs/${chair}/sessions`, {
+      token: tokens.nurse,
+      body: sessionBody,
+    });
     expect(second.status).toBe(409);
     expect(errorCode(second.body)).toBe('session_already_open');
 
@@ -174,7 +240,10 @@ describe('sessions', () => {
       { at: nowIso(-2000), hr: 80, sbp: 130, dbp: 82, spo2: 97, source: 'device' },
       { at: nowIso(-1000), hr: 90, sbp: 125, dbp: 81, source: 'device' },
     ];
-    expect((await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body: pre })).status).toBe(201);
+    expect(
+      (await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body: pre }))
+        .status,
+    ).toBe(201);
 
     const started = await call<{ session: Session }>(url, 'POST', `/sessions/${sessionId}/events`, {
       token: tokens.charge,
@@ -182,10 +251,22 @@ describe('sessions', () => {
     });
     expect(started.status).toBe(200);
     expect(started.body.session.state).toBe('infusing');
-    expect(started.body.session.baseline).toEqual({ hr: 80, sbp: 125, dbp: 81, spo2: 97.5, rr: null, samples: 3 });
-    expect(started.body.session.events).toEqual([{ type: 'infusion-started', at: expect.any(String) as string, by: 'charge1' }]);
+    expect(started.body.session.baseline).toEqual({
+      hr: 80,
+      sbp: 125,
+      dbp: 81,
+      spo2: 97.5,
+      rr: null,
+      samples: 3,
+    });
+    expect(started.body.session.events).toEqual([
+      { type: 'infusion-started', at: expect.any(String) as string, by: 'charge1' },
+    ]);
 
-    const impossible = await call(url, 'POST', `/sessions/${sessionId}/events`, { token: tokens.nurse, body: { type: 'discharged' } });
+    const impossible = await call(url, 'POST', `/sessions/${sessionId}/events`, {
+      token: tokens.nurse,
+      body: { type: 'discharged' },
+    });
     expect(impossible.status).toBe(409);
     expect(errorCode(impossible.body)).toBe('invalid_transition');
     expect((impossible.body as ErrorBody).error.message).toContain('infusing');
@@ -197,11 +278,16 @@ describe('sessions', () => {
       ['infusion-stopped', 'recovery'],
       ['discharged', 'discharged'],
     ] as const) {
-      const res = await call<{ session: Session }>(url, 'POST', `/sessions/${sessionId}/events`, { token: tokens.nurse, body: { type } });
+      const res = await call<{ session: Session }>(url, 'POST', `/sessions/${sessionId}/events`, {
+        token: tokens.nurse,
+        body: { type },
+      });
       expect(res.status).toBe(200);
       expect(res.body.session.state).toBe(state);
     }
-    const after = await call<{ session: Session }>(url, 'GET', `/sessions/${sessionId}`, { token: tokens.nurse });
+    const after = await call<{ session: Session }>(url, 'GET', `/sessions/${sessionId}`, {
+      token: tokens.nurse,
+    });
     expect(after.body.session.events.map((e) => e.type)).toEqual([
       'infusion-started',
       'infusion-paused',
@@ -210,20 +296,52 @@ describe('sessions', () => {
       'discharged',
     ]);
     // Discharged: the chair is free again.
-    const list = await call<{ chairs: { id: string; session: unknown }[] }>(url, 'GET', '/chairs', { token: tokens.nurse });
+    const list = await call<{ chairs: { id: string; session: unknown }[] }>(url, 'GET', '/chairs', {
+      token: tokens.nurse,
+    });
     expect(list.body.chairs.find((c) => c.id === chair)?.session).toBeNull();
-    expect((await call(url, 'POST', `/chairs/${chair}/sessions`, { token: tokens.nurse, body: sessionBody })).status).toBe(201);
+    expect(
+      (
+        await call(url, 'POST', `/chairs/${chair}/sessions`, {
+          token: tokens.nurse,
+          body: sessionBody,
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('refuses a trainer opening a session, bad fields, unknown chair and unknown session', async () => {
     const chair = await createChair(url, tokens.admin, 'Session chair 2');
-    expect((await call(url, 'POST', `/chairs/${chair}/sessions`, { token: tokens.trainer, body: sessionBody })).status).toBe(403);
-    const bad = await call(url, 'POST', `/chairs/${chair}/sessions`, { token: tokens.nurse, body: { ...sessionBody, weightKg: 700, doseMgPerKg: 'half' } });
+    expect(
+      (
+        await call(url, 'POST', `/chairs/${chair}/sessions`, {
+          token: tokens.trainer,
+          body: sessionBody,
+        })
+      ).status,
+    ).toBe(403);
+    const bad = await call(url, 'POST', `/chairs/${chair}/sessions`, {
+      token: tokens.nurse,
+      body: { ...sessionBody, weightKg: 700, doseMgPerKg: 'half' },
+    });
     expect(bad.status).toBe(400);
     expect(issuePaths(bad.body).sort()).toEqual(['doseMgPerKg', 'weightKg']);
-    expect((await call(url, 'POST', '/chairs/nope/sessions', { token: tokens.nurse, body: sessionBody })).status).toBe(404);
-    expect((await call(url, 'POST', '/sessions/nope/events', { token: tokens.nurse, body: { type: 'infusion-started' } })).status).toBe(404);
-    const badType = await call(url, 'POST', '/sessions/nope/events', { token: tokens.nurse, body: { type: 'exploded' } });
+    expect(
+      (await call(url, 'POST', '/chairs/nope/sessions', { token: tokens.nurse, body: sessionBody }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await call(url, 'POST', '/sessions/nope/events', {
+          token: tokens.nurse,
+          body: { type: 'infusion-started' },
+        })
+      ).status,
+    ).toBe(404);
+    const badType = await call(url, 'POST', '/sessions/nope/events', {
+      token: tokens.nurse,
+      body: { type: 'exploded' },
+    });
     expect(badType.status).toBe(400);
     expect(issuePaths(badType.body)).toEqual(['type']);
   });
@@ -234,7 +352,18 @@ describe('vitals ingest', () => {
     const chair = await createChair(url, tokens.admin, 'Ingest chair');
     const single = await call(url, 'POST', `/chairs/${chair}/vitals`, {
       token: tokens.nurse,
-      body: { id: 's-1', at: nowIso(-5000), hr: 78, sbp: 132, dbp: 84, spo2: 97, rr: 14, etco2: 36, sedation: { scale: 'MOAA/S', score: 4 }, source: 'manual' },
+      body: {
+        id: 's-1',
+        at: nowIso(-5000),
+        hr: 78,
+        sbp: 132,
+        dbp: 84,
+        spo2: 97,
+        rr: 14,
+        etco2: 36,
+        sedation: { scale: 'MOAA/S', score: 4 },
+        source: 'manual',
+      },
     });
     expect(single).toMatchObject({ status: 201, body: { accepted: 1, duplicates: 0 } });
     const batch = await call(url, 'POST', `/chairs/${chair}/vitals`, {
@@ -245,7 +374,9 @@ describe('vitals ingest', () => {
       ],
     });
     expect(batch).toMatchObject({ status: 201, body: { accepted: 2, duplicates: 0 } });
-    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals`, { token: tokens.charge });
+    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals`, {
+      token: tokens.charge,
+    });
     expect(stored.body.samples.map((s) => s.id)).toEqual(['s-1', 's-2', 's-3']);
     expect(stored.body.samples[0]).toMatchObject({
       chairId: chair,
@@ -257,20 +388,32 @@ describe('vitals ingest', () => {
     });
     expect(stored.body.samples[1]?.enteredBy).toBeNull();
     expect(stored.body.samples[1]?.at).toMatch(/Z$/);
-    expect(Date.parse(stored.body.samples[0]?.receivedAt ?? '')).toBeGreaterThan(Date.now() - 10_000);
+    expect(Date.parse(stored.body.samples[0]?.receivedAt ?? '')).toBeGreaterThan(
+      Date.now() - 10_000,
+    );
   });
 
   it('stores a resent sample once: second post answers accepted 0, duplicates n', async () => {
     const chair = await createChair(url, tokens.admin, 'Idempotent chair');
-    const body = [1, 2, 3].map((n) => ({ id: `dup-${n}`, at: nowIso(-n * 1000), hr: 60 + n, source: 'device' }));
+    const body = [1, 2, 3].map((n) => ({
+      id: `dup-${n}`,
+      at: nowIso(-n * 1000),
+      hr: 60 + n,
+      source: 'device',
+    }));
     const first = await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body });
     expect(first.body).toEqual({ accepted: 3, duplicates: 0 });
-    const second = await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body });
+    const second = await call(url, 'POST', `/chairs/${chair}/vitals`, {
+      token: tokens.nurse,
+      body,
+    });
     expect(second).toMatchObject({ status: 201, body: { accepted: 0, duplicates: 3 } });
     expect(await storedCount(chair)).toBe(3);
     // The same id on another chair is a different sample.
     const other = await createChair(url, tokens.admin, 'Other chair');
-    expect((await call(url, 'POST', `/chairs/${other}/vitals`, { token: tokens.nurse, body })).body).toEqual({ accepted: 3, duplicates: 0 });
+    expect(
+      (await call(url, 'POST', `/chairs/${other}/vitals`, { token: tokens.nurse, body })).body,
+    ).toEqual({ accepted: 3, duplicates: 0 });
   });
 
   it('attaches the open session id', async () => {
@@ -279,8 +422,13 @@ describe('vitals ingest', () => {
       token: tokens.nurse,
       body: { patientRef: 'KET-3', weightKg: 60, doseMgPerKg: 0.5, plannedMinutes: 40 },
     });
-    await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body: { at: nowIso(), hr: 70, source: 'device' } });
-    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals`, { token: tokens.nurse });
+    await call(url, 'POST', `/chairs/${chair}/vitals`, {
+      token: tokens.nurse,
+      body: { at: nowIso(), hr: 70, source: 'device' },
+    });
+    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals`, {
+      token: tokens.nurse,
+    });
     expect(stored.body.samples[0]?.sessionId).toBe(s.body.session.id);
   });
 
@@ -295,19 +443,46 @@ describe('vitals ingest', () => {
       { name: 'missing at', body: { hr: 70, source: 'device' }, path: 'at' },
       { name: 'no measurement at all', body: { at: nowIso(), source: 'device' }, path: '' },
       { name: 'SpO2 101', body: { at: nowIso(), spo2: 101, source: 'device' }, path: 'spo2' },
-      { name: 'DBP above SBP', body: { at: nowIso(), sbp: 80, dbp: 120, source: 'device' }, path: 'dbp' },
+      {
+        name: 'DBP above SBP',
+        body: { at: nowIso(), sbp: 80, dbp: 120, source: 'device' },
+        path: 'dbp',
+      },
       { name: 'negative HR', body: { at: nowIso(), hr: -5, source: 'device' }, path: 'hr' },
-      { name: 'at far in the future', body: { at: nowIso(10 * 60_000), hr: 70, source: 'device' }, path: 'at' },
+      {
+        name: 'at far in the future',
+        body: { at: nowIso(10 * 60_000), hr: 70, source: 'device' },
+        path: 'at',
+      },
       { name: 'unknown source', body: { at: nowIso(), hr: 70, source: 'fax' }, path: 'source' },
-      { name: 'bad sedation score', body: { at: nowIso(), sedation: { scale: 'MOAA/S', score: 7 }, source: 'device' }, path: 'sedation.score' },
-      { name: 'unknown fields', body: { at: nowIso(), hr: 70, source: 'device', temperature: 37 }, path: 'temperature' },
-      { name: 'an invalid sample inside a batch', body: [ok, ok, ok, { ...ok, spo2: 101 }], path: '3.spo2' },
-      { name: 'a batch over 1000', body: Array.from({ length: 1001 }, (_, i) => ({ ...ok, id: `b-${i}` })), path: '' },
+      {
+        name: 'bad sedation score',
+        body: { at: nowIso(), sedation: { scale: 'MOAA/S', score: 7 }, source: 'device' },
+        path: 'sedation.score',
+      },
+      {
+        name: 'unknown fields',
+        body: { at: nowIso(), hr: 70, source: 'device', temperature: 37 },
+        path: 'temperature',
+      },
+      {
+        name: 'an invalid sample inside a batch',
+        body: [ok, ok, ok, { ...ok, spo2: 101 }],
+        path: '3.spo2',
+      },
+      {
+        name: 'a batch over 1000',
+        body: Array.from({ length: 1001 }, (_, i) => ({ ...ok, id: `b-${i}` })),
+        path: '',
+      },
       { name: 'an empty batch', body: [], path: '' },
     ];
     for (const c of cases) {
       it(`refuses ${c.name} with 400 naming "${c.path}"`, async () => {
-        const res = await call(url, 'POST', `/chairs/${badChair}/vitals`, { token: tokens.nurse, body: c.body });
+        const res = await call(url, 'POST', `/chairs/${badChair}/vitals`, {
+          token: tokens.nurse,
+          body: c.body,
+        });
         expect(res.status).toBe(400);
         expect(errorCode(res.body)).toBe('validation_failed');
         expect((res.body as ErrorBody).error.message).toEqual(expect.any(String));
@@ -317,13 +492,19 @@ describe('vitals ingest', () => {
     }
 
     it('refuses an unknown chair with 404', async () => {
-      const res = await call(url, 'POST', '/chairs/no-such-chair/vitals', { token: tokens.nurse, body: ok });
+      const res = await call(url, 'POST', '/chairs/no-such-chair/vitals', {
+        token: tokens.nurse,
+        body: ok,
+      });
       expect(res.status).toBe(404);
       expect(errorCode(res.body)).toBe('not_found');
     });
 
     it('refuses a body that is not JSON with 400 invalid_json', async () => {
-      const res = await call(url, 'POST', `/chairs/${badChair}/vitals`, { token: tokens.nurse, body: '{"at": 1, hr: }' });
+      const res = await call(url, 'POST', `/chairs/${badChair}/vitals`, {
+        token: tokens.nurse,
+        body: '{"at": 1, hr: }',
+      });
       expect(res.status).toBe(400);
       expect(errorCode(res.body)).toBe('invalid_json');
     });
@@ -339,9 +520,14 @@ describe('vitals ingest', () => {
     });
 
     it('refuses a body over the 1 MB limit with 413', async () => {
-      const huge = JSON.stringify(Array.from({ length: 900 }, (_, i) => ({ ...ok, id: `${'x'.repeat(1200)}-${i}` })));
+      const huge = JSON.stringify(
+        Array.from({ length: 900 }, (_, i) => ({ ...ok, id: `${'x'.repeat(1200)}-${i}` })),
+      );
       expect(huge.length).toBeGreaterThan(1_000_000);
-      const res = await call(url, 'POST', `/chairs/${badChair}/vitals`, { token: tokens.nurse, body: huge });
+      const res = await call(url, 'POST', `/chairs/${badChair}/vitals`, {
+        token: tokens.nurse,
+        body: huge,
+      });
       expect(res.status).toBe(413);
       expect(errorCode(res.body)).toBe('payload_too_large');
       expect(await storedCount(badChair)).toBe(0);
@@ -355,22 +541,41 @@ describe('vitals query', () => {
   beforeAll(async () => {
     chair = await createChair(url, tokens.admin, 'Query chair');
     // 10 samples a minute apart, sent out of order.
-    const body = Array.from({ length: 10 }, (_, i) => ({ id: `q-${i}`, at: base + i * 60_000, hr: 60 + i, source: 'device' })).reverse();
-    expect((await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body })).status).toBe(201);
+    const body = Array.from({ length: 10 }, (_, i) => ({
+      id: `q-${i}`,
+      at: base + i * 60_000,
+      hr: 60 + i,
+      source: 'device',
+    })).reverse();
+    expect(
+      (await call(url, 'POST', `/chairs/${chair}/vitals`, { token: tokens.nurse, body })).status,
+    ).toBe(201);
   });
 
   it('returns all samples ascending by at', async () => {
-    const res = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals`, { token: tokens.nurse });
+    const res = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals`, {
+      token: tokens.nurse,
+    });
     expect(res.body.samples.map((s) => s.hr)).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 68, 69]);
   });
 
   it('returns the most recent `limit` samples of the window, ascending', async () => {
     const from = new Date(base + 2 * 60_000).toISOString();
     const to = new Date(base + 7 * 60_000).toISOString();
-    const res = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals?from=${from}&to=${to}&limit=3`, { token: tokens.nurse });
+    const res = await call<{ samples: StoredSample[] }>(
+      url,
+      'GET',
+      `/chairs/${chair}/vitals?from=${from}&to=${to}&limit=3`,
+      { token: tokens.nurse },
+    );
     expect(res.status).toBe(200);
     expect(res.body.samples.map((s) => s.id)).toEqual(['q-5', 'q-6', 'q-7']);
-    const window = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chair}/vitals?from=${from}&to=${to}`, { token: tokens.nurse });
+    const window = await call<{ samples: StoredSample[] }>(
+      url,
+      'GET',
+      `/chairs/${chair}/vitals?from=${from}&to=${to}`,
+      { token: tokens.nurse },
+    );
     expect(window.body.samples.map((s) => s.hr)).toEqual([62, 63, 64, 65, 66, 67]);
   });
 
@@ -383,14 +588,18 @@ describe('vitals query', () => {
       ['limit=ten', 'limit'],
       ['from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
     ] as const) {
-      const res = await call(url, 'GET', `/chairs/${chair}/vitals?${query}`, { token: tokens.nurse });
+      const res = await call(url, 'GET', `/chairs/${chair}/vitals?${query}`, {
+        token: tokens.nurse,
+      });
       expect(res.status, query).toBe(400);
       expect(issuePaths(res.body), query).toEqual([path]);
     }
   });
 
   it('answers 404 for an unknown chair', async () => {
-    expect((await call(url, 'GET', '/chairs/nope/vitals', { token: tokens.nurse })).status).toBe(404);
+    expect((await call(url, 'GET', '/chairs/nope/vitals', { token: tokens.nurse })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -408,18 +617,28 @@ describe('the rest of the API surface', () => {
   });
 
   it('serves an OpenAPI 3.1 document listing the routes', async () => {
-    const res = await call<{ openapi: string; paths: Record<string, Record<string, unknown>>; components: { securitySchemes: unknown; schemas: Record<string, unknown> } }>(
-      url,
-      'GET',
-      '/openapi.json',
-    );
+    const res = await call<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { securitySchemes: unknown; schemas: Record<string, unknown> };
+    }>(url, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/health', '/auth/login', '/users', '/chairs', '/chairs/{chairId}/sessions', '/sessions/{sessionId}/events', '/chairs/{chairId}/vitals']),
+      expect.arrayContaining([
+        '/health',
+        '/auth/login',
+        '/users',
+        '/chairs',
+        '/chairs/{chairId}/sessions',
+        '/sessions/{sessionId}/events',
+        '/chairs/{chairId}/vitals',
+      ]),
     );
     expect(Object.keys(res.body.paths['/chairs/{chairId}/vitals'] ?? {})).toEqual(['post', 'get']);
-    expect(res.body.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    expect(res.body.components.securitySchemes).toEqual({
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    });
     expect(JSON.stringify(res.body.components.schemas['Sample'])).toContain('spo2');
   });
 

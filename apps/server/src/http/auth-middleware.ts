@@ -24,7 +24,10 @@ export function bearerToken(header: string | undefined): string | null {
 export function requireAuth(ctx: AuthContext): RequestHandler {
   return async (req, _res, next) => {
     const token = bearerToken(req.headers.authorization);
-    if (token === null) throw unauthorized('missing bearer token: send Authorization: Bearer <token> from POST /api/v1/auth/login');
+    if (token === null)
+      throw unauthorized(
+        'missing bearer token: send Authorization: Bearer <token> from POST /api/v1/auth/login',
+      );
     users.set(req, await authenticate(ctx, token));
     next();
   };

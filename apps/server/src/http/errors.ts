@@ -12,7 +12,11 @@ function clientError(error: unknown): DomainError | null {
     case 'entity.parse.failed':
       return new DomainError(400, 'invalid_json', 'the request body is not valid JSON');
     case 'entity.too.large':
-      return new DomainError(413, 'payload_too_large', 'the request body is larger than the 1 MB limit: send smaller batches');
+      return new DomainError(
+        413,
+        'payload_too_large',
+        'the request body is larger than the 1 MB limit: send smaller batches',
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new DomainError(415, 'unsupported_media_type', 'send the body as UTF-8 JSON');
@@ -27,7 +31,13 @@ function clientError(error: unknown): DomainError | null {
   // Other http-errors (e.g. a path that cannot be URL-decoded) carry their own 4xx status.
   const status = 'status' in error && typeof error.status === 'number' ? error.status : 0;
   if (status >= 400 && status < 500) {
-    const exposed = 'expose' in error && error.expose === true && 'message' in error && typeof error.message === 'string' ? error.message : null;
+    const exposed =
+      'expose' in error &&
+      error.expose === true &&
+      'message' in error &&
+      typeof error.message === 'string'
+        ? error.message
+        : null;
     return new DomainError(status, 'bad_request', exposed ?? 'the request is malformed');
   }
   return null;
@@ -49,7 +59,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
     if (known === null) {
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unexpected error');
-      res.status(500).json({ error: { code: 'internal_error', message: 'something went wrong on the server; it has been logged' } });
+      res
+        .status(500)
+        .json({
+          error: {
+            code: 'internal_error',
+            message: 'something went wrong on the server; it has been logged',
+          },
+        });
       return;
     }
     res.status(known.status).json(known.toBody());
@@ -58,7 +75,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** A JSON body is the only kind the API reads; anything else is refused rather than ignored. */
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? '0') > 0;
   if (hasBody && req.is('application/json') === false) {
     throw new DomainError(
       415,
@@ -70,5 +89,9 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
 };
 
 export const apiNotFound: RequestHandler = (req) => {
-  throw new DomainError(404, 'not_found', `no route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`);
+  throw new DomainError(
+    404,
+    'not_found',
+    `no route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`,
+  );
 };

@@ -19,7 +19,10 @@ type JsonSchema = Record<string, unknown>;
 
 const schema = (s: z.ZodType): JsonSchema => {
   // The `$schema` key belongs to standalone JSON Schema documents, not to OpenAPI components.
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 };
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
@@ -78,7 +81,11 @@ export function buildOpenApiDocument(): JsonSchema {
     },
     paths: {
       '/health': {
-        get: { summary: 'Liveness', security: [], responses: { '200': ok('Up', object({ status: { const: 'ok' } })) } },
+        get: {
+          summary: 'Liveness',
+          security: [],
+          responses: { '200': ok('Up', object({ status: { const: 'ok' } })) },
+        },
       },
       '/auth/login': {
         post: {
@@ -96,18 +103,28 @@ export function buildOpenApiDocument(): JsonSchema {
       '/users': {
         get: {
           summary: 'List accounts (admin)',
-          responses: { '200': ok('Accounts', object({ users: { type: 'array', items: ref('User') } })), ...errors },
+          responses: {
+            '200': ok('Accounts', object({ users: { type: 'array', items: ref('User') } })),
+            ...errors,
+          },
         },
         post: {
           summary: 'Create an account (admin)',
           requestBody: { required: true, content: json(ref('UserCreate')) },
-          responses: { '201': ok('Created', object({ user: ref('User') })), ...errors, '409': error('Username taken') },
+          responses: {
+            '201': ok('Created', object({ user: ref('User') })),
+            ...errors,
+            '409': error('Username taken'),
+          },
         },
       },
       '/chairs': {
         get: {
           summary: 'Every chair with its open session',
-          responses: { '200': ok('Chairs', object({ chairs: { type: 'array', items: ref('Chair') } })), ...errors },
+          responses: {
+            '200': ok('Chairs', object({ chairs: { type: 'array', items: ref('Chair') } })),
+            ...errors,
+          },
         },
         post: {
           summary: 'Add a chair (admin)',
@@ -119,7 +136,11 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           summary: 'One chair with its open session',
           parameters: [chairId],
-          responses: { '200': ok('Chair', object({ chair: ref('Chair') })), ...errors, '404': error('Unknown chair') },
+          responses: {
+            '200': ok('Chair', object({ chair: ref('Chair') })),
+            ...errors,
+            '404': error('Unknown chair'),
+          },
         },
       },
       '/chairs/{chairId}/sessions': {
@@ -139,7 +160,11 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           summary: 'One session with its events and baseline',
           parameters: [sessionId],
-          responses: { '200': ok('Session', object({ session: ref('Session') })), ...errors, '404': error('Unknown session') },
+          responses: {
+            '200': ok('Session', object({ session: ref('Session') })),
+            ...errors,
+            '404': error('Unknown session'),
+          },
         },
       },
       '/sessions/{sessionId}/events': {
@@ -158,14 +183,23 @@ export function buildOpenApiDocument(): JsonSchema {
       '/chairs/{chairId}/vitals': {
         post: {
           summary: `Ingest one sample or a batch of up to ${MAX_BATCH}; answered after durable storage`,
-          description: 'A trainer may send only source `simulator`. A resent sample id is stored once. A batch with any invalid sample is rejected whole.',
+          description:
+            'A trainer may send only source `simulator`. A resent sample id is stored once. A batch with any invalid sample is rejected whole.',
           parameters: [chairId],
           requestBody: {
             required: true,
-            content: json({ oneOf: [ref('Sample'), { type: 'array', items: ref('Sample'), minItems: 1, maxItems: MAX_BATCH }] }),
+            content: json({
+              oneOf: [
+                ref('Sample'),
+                { type: 'array', items: ref('Sample'), minItems: 1, maxItems: MAX_BATCH },
+              ],
+            }),
           },
           responses: {
-            '201': ok('Stored', object({ accepted: { type: 'integer' }, duplicates: { type: 'integer' } })),
+            '201': ok(
+              'Stored',
+              object({ accepted: { type: 'integer' }, duplicates: { type: 'integer' } }),
+            ),
             ...errors,
             '404': error('Unknown chair'),
             '413': error('Body over 1 MB'),
@@ -178,17 +212,33 @@ export function buildOpenApiDocument(): JsonSchema {
             chairId,
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_VITALS_LIMIT, default: DEFAULT_VITALS_LIMIT } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: {
+                type: 'integer',
+                minimum: 1,
+                maximum: MAX_VITALS_LIMIT,
+                default: DEFAULT_VITALS_LIMIT,
+              },
+            },
           ],
           responses: {
-            '200': ok('Samples', object({ samples: { type: 'array', items: ref('StoredSample') } })),
+            '200': ok(
+              'Samples',
+              object({ samples: { type: 'array', items: ref('StoredSample') } }),
+            ),
             ...errors,
             '404': error('Unknown chair'),
           },
         },
       },
       '/openapi.json': {
-        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+        get: {
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'OpenAPI 3.1 document' } },
+        },
       },
     },
   };

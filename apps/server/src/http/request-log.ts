@@ -13,7 +13,10 @@ export function requestLog(logger: Logger): RequestHandler {
       const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
       if (!logger.isLevelEnabled(level)) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger[level]({ method: req.method, url: req.originalUrl, status, ms: Math.round(ms * 10) / 10 }, 'request');
+      logger[level](
+        { method: req.method, url: req.originalUrl, status, ms: Math.round(ms * 10) / 10 },
+        'request',
+      );
     });
     next();
   };

@@ -1,7 +1,13 @@
 import { Router } from 'express';
 import type { Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { ChairCreateSchema, LoginSchema, SessionCreateSchema, SessionEventInputSchema, UserCreateSchema } from '@chairside/core';
+import {
+  ChairCreateSchema,
+  LoginSchema,
+  SessionCreateSchema,
+  SessionEventInputSchema,
+  UserCreateSchema,
+} from '@chairside/core';
 import type { AuthContext } from '../domain/auth';
 import { login } from '../domain/auth';
 import { createChair, getChair, listChairs } from '../domain/chairs';
@@ -15,7 +21,8 @@ import { parseBody } from './validate';
 /** A named path segment; Express always sets the ones in the route pattern. */
 function pathParam(req: Request, name: string): string {
   const value: unknown = req.params[name];
-  if (typeof value !== 'string') throw new DomainError(400, 'bad_request', `missing path parameter ${name}`);
+  if (typeof value !== 'string')
+    throw new DomainError(400, 'bad_request', `missing path parameter ${name}`);
   return value;
 }
 
@@ -89,29 +96,70 @@ export function chairsRouter(ctx: AuthContext): Router {
 export function sessionsRouter(ctx: AuthContext): Router {
   const router = Router();
   const auth = requireAuth(ctx);
-  router.post('/chairs/:chairId/sessions', auth, requirePermission('sessions:manage'), async (req, res) => {
-    const input = parseBody(SessionCreateSchema, req.body);
-    res.status(201).json({ session: await createSession(ctx, currentUser(req).username, pathParam(req, 'chairId'), input) });
-  });
+  router.post(
+    '/chairs/:chairId/sessions',
+    auth,
+    requirePermission('sessions:manage'),
+    async (req, res) => {
+      const input = parseBody(SessionCreateSchema, req.body);
+      res
+        .status(201)
+        .json({
+          session: await createSession(
+            ctx,
+            currentUser(req).username,
+            pathParam(req, 'chairId'),
+            input,
+          ),
+        });
+    },
+  );
   router.get('/sessions/:sessionId', auth, requirePermission('chairs:read'), async (req, res) => {
     res.json({ session: await getSession(ctx.db, pathParam(req, 'sessionId')) });
   });
-  router.post('/sessions/:sessionId/events', auth, requirePermission('sessions:manage'), async (req, res) => {
-    const input = parseBody(SessionEventInputSchema, req.body);
-    res.json({ session: await applySessionEvent(ctx, currentUser(req).username, pathParam(req, 'sessionId'), input) });
-  });
+  router.post(
+    '/sessions/:sessionId/events',
+    auth,
+    requirePermission('sessions:manage'),
+    async (req, res) => {
+      const input = parseBody(SessionEventInputSchema, req.body);
+      res.json({
+        session: await applySessionEvent(
+          ctx,
+          currentUser(req).username,
+          pathParam(req, 'sessionId'),
+          input,
+        ),
+      });
+    },
+  );
   return router;
 }
 
 export function vitalsRouter(ctx: AuthContext): Router {
   const router = Router();
   const auth = requireAuth(ctx);
-  router.post('/chairs/:chairId/vitals', auth, requirePermission('vitals:ingest'), async (req, res) => {
-    const { accepted, duplicates } = await ingestVitals(ctx, currentUser(req), pathParam(req, 'chairId'), req.body);
-    res.status(201).json({ accepted, duplicates });
-  });
-  router.get('/chairs/:chairId/vitals', auth, requirePermission('vitals:read'), async (req, res) => {
-    res.json({ samples: await queryVitals(ctx, pathParam(req, 'chairId'), req.query) });
-  });
+  router.post(
+    '/chairs/:chairId/vitals',
+    auth,
+    requirePermission('vitals:ingest'),
+    async (req, res) => {
+      const { accepted, duplicates } = await ingestVitals(
+        ctx,
+        currentUser(req),
+        pathParam(req, 'chairId'),
+        req.body,
+      );
+      res.status(201).json({ accepted, duplicates });
+    },
+  );
+  router.get(
+    '/chairs/:chairId/vitals',
+    auth,
+    requirePermission('vitals:read'),
+    async (req, res) => {
+      res.json({ samples: await queryVitals(ctx, pathParam(req, 'chairId'), req.query) });
+    },
+  );
   return router;
 }

@@ -32,7 +32,12 @@ function subscribe(socket: TestSocket, chairIds?: string[]): Promise<SubscribeAc
   return askSubscribe(socket, chairIds === undefined ? {} : { chairIds });
 }
 
-const sample = (id: string, hr = 70) => ({ id, at: new Date(Date.now() - 1000).toISOString(), hr, source: 'device' as const });
+const sample = (id: string, hr = 70) => ({
+  id,
+  at: new Date(Date.now() - 1000).toISOString(),
+  hr,
+  source: 'device' as const,
+});
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -70,7 +75,10 @@ describe('live vitals', () => {
     const seenByB = collect(watcherB, 'vitals');
 
     const arriving = nextEvent(watcherA, 'vitals');
-    const res = await call(url, 'POST', `/chairs/${chairA}/vitals`, { token: tokens.nurse, body: [sample('live-1', 81), sample('live-2', 82)] });
+    const res = await call(url, 'POST', `/chairs/${chairA}/vitals`, {
+      token: tokens.nurse,
+      body: [sample('live-1', 81), sample('live-2', 82)],
+    });
     expect(res.status).toBe(201);
     const message = await arriving;
     expect(message.chairId).toBe(chairA);
@@ -82,7 +90,10 @@ describe('live vitals', () => {
 
     // B is still served (its own chair arrives), and it never saw chair A's samples.
     const bArriving = nextEvent(watcherB, 'vitals');
-    await call(url, 'POST', `/chairs/${chairB}/vitals`, { token: tokens.nurse, body: sample('live-b') });
+    await call(url, 'POST', `/chairs/${chairB}/vitals`, {
+      token: tokens.nurse,
+      body: sample('live-b'),
+    });
     expect((await bArriving).chairId).toBe(chairB);
     expect(seenByB.map((m) => m.chairId)).toEqual([chairB]);
   });
@@ -91,8 +102,14 @@ describe('live vitals', () => {
     const watcher = await socketFor('nurse');
     await subscribe(watcher, [chairA]);
     const seen = collect(watcher, 'vitals');
-    await call(url, 'POST', `/chairs/${chairA}/vitals`, { token: tokens.nurse, body: [sample('once-1'), sample('once-2')] });
-    await call(url, 'POST', `/chairs/${chairA}/vitals`, { token: tokens.nurse, body: [sample('once-1'), sample('once-2'), sample('once-3')] });
+    await call(url, 'POST', `/chairs/${chairA}/vitals`, {
+      token: tokens.nurse,
+      body: [sample('once-1'), sample('once-2')],
+    });
+    await call(url, 'POST', `/chairs/${chairA}/vitals`, {
+      token: tokens.nurse,
+      body: [sample('once-1'), sample('once-2'), sample('once-3')],
+    });
     await waitFor(() => seen.some((m) => m.samples.some((s) => s.id === 'once-3')));
     expect(seen.flatMap((m) => m.samples.map((s) => s.id))).toEqual(['once-1', 'once-2', 'once-3']);
   });
@@ -101,15 +118,27 @@ describe('live vitals', () => {
     const watcher = await socketFor('trainer');
     await subscribe(watcher);
     const seen = collect(watcher, 'vitals');
-    await call(url, 'POST', `/chairs/${chairA}/vitals`, { token: tokens.nurse, body: sample('all-a') });
-    await call(url, 'POST', `/chairs/${chairB}/vitals`, { token: tokens.nurse, body: sample('all-b') });
+    await call(url, 'POST', `/chairs/${chairA}/vitals`, {
+      token: tokens.nurse,
+      body: sample('all-a'),
+    });
+    await call(url, 'POST', `/chairs/${chairB}/vitals`, {
+      token: tokens.nurse,
+      body: sample('all-b'),
+    });
     await waitFor(() => seen.length >= 2);
     expect(seen.map((m) => m.chairId).sort()).toEqual([chairA, chairB].sort());
 
     await subscribe(watcher, [chairB]);
     seen.length = 0;
-    await call(url, 'POST', `/chairs/${chairA}/vitals`, { token: tokens.nurse, body: sample('after-a') });
-    await call(url, 'POST', `/chairs/${chairB}/vitals`, { token: tokens.nurse, body: sample('after-b') });
+    await call(url, 'POST', `/chairs/${chairA}/vitals`, {
+      token: tokens.nurse,
+      body: sample('after-a'),
+    });
+    await call(url, 'POST', `/chairs/${chairB}/vitals`, {
+      token: tokens.nurse,
+      body: sample('after-b'),
+    });
     await waitFor(() => seen.some((m) => m.samples.some((s) => s.id === 'after-b')));
     expect(seen.map((m) => m.chairId)).toEqual([chairB]);
   });
@@ -131,10 +160,18 @@ describe('socket ingest', () => {
     const ack = await askVitals(device, { chairId: chairB, samples });
     expect(ack).toEqual({ ok: true, accepted: 2, duplicates: 0 });
     // Acked means stored: the query sees it at once.
-    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chairB}/vitals`, { token: tokens.nurse });
-    expect(stored.body.samples.filter((s) => s.id.startsWith('sock-')).map((s) => s.hr)).toEqual([90, 91]);
+    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chairB}/vitals`, {
+      token: tokens.nurse,
+    });
+    expect(stored.body.samples.filter((s) => s.id.startsWith('sock-')).map((s) => s.hr)).toEqual([
+      90, 91,
+    ]);
     expect((await arriving).samples.map((s) => s.id)).toEqual(['sock-1', 'sock-2']);
-    expect(await askVitals(device, { chairId: chairB, samples })).toEqual({ ok: true, accepted: 0, duplicates: 2 });
+    expect(await askVitals(device, { chairId: chairB, samples })).toEqual({
+      ok: true,
+      accepted: 0,
+      duplicates: 2,
+    });
   });
 
   it('answers invalid samples with ok:false naming the field, and stores nothing', async () => {
@@ -143,8 +180,13 @@ describe('socket ingest', () => {
       chairId: chairB,
       samples: [sample('bad-0'), { ...sample('bad-1'), spo2: 101 }],
     });
-    expect(ack).toMatchObject({ ok: false, error: { code: 'validation_failed', issues: [{ path: '1.spo2' }] } });
-    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chairB}/vitals`, { token: tokens.nurse });
+    expect(ack).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', issues: [{ path: '1.spo2' }] },
+    });
+    const stored = await call<{ samples: StoredSample[] }>(url, 'GET', `/chairs/${chairB}/vitals`, {
+      token: tokens.nurse,
+    });
     expect(stored.body.samples.some((s) => s.id.startsWith('bad-'))).toBe(false);
   });
 
@@ -166,7 +208,9 @@ describe('socket ingest', () => {
     });
     expect(onlyCallback).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
 
-    expect(await askVitals(device, { chairId: chairB, samples: [sample('still-serving')] })).toEqual({
+    expect(
+      await askVitals(device, { chairId: chairB, samples: [sample('still-serving')] }),
+    ).toEqual({
       ok: true,
       accepted: 1,
       duplicates: 0,
@@ -180,7 +224,12 @@ describe('socket ingest', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
-    expect(await askVitals(trainer, { chairId: 'nope', samples: [{ ...sample('t-2'), source: 'simulator' }] })).toMatchObject({
+    expect(
+      await askVitals(trainer, {
+        chairId: 'nope',
+        samples: [{ ...sample('t-2'), source: 'simulator' }],
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
@@ -201,10 +250,21 @@ describe('chair events', () => {
       body: { patientRef: 'KET-9', weightKg: 80, doseMgPerKg: 0.5, plannedMinutes: 40 },
     });
     const first = await created;
-    expect(first.chair).toMatchObject({ id: chair, label: 'Event chair', session: { id: res.body.session.id, state: 'pre-infusion' } });
+    expect(first.chair).toMatchObject({
+      id: chair,
+      label: 'Event chair',
+      session: { id: res.body.session.id, state: 'pre-infusion' },
+    });
 
-    const started = nextEvent(nurse, 'chair', (m) => m.chair.id === chair && m.chair.session?.state === 'infusing');
-    await call(url, 'POST', `/sessions/${res.body.session.id}/events`, { token: tokens.nurse, body: { type: 'infusion-started' } });
+    const started = nextEvent(
+      nurse,
+      'chair',
+      (m) => m.chair.id === chair && m.chair.session?.state === 'infusing',
+    );
+    await call(url, 'POST', `/sessions/${res.body.session.id}/events`, {
+      token: tokens.nurse,
+      body: { type: 'infusion-started' },
+    });
     expect((await started).chair.session?.events.map((e) => e.type)).toEqual(['infusion-started']);
   });
 });

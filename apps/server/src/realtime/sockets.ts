@@ -3,7 +3,13 @@ import { Server } from 'socket.io';
 import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { SocketVitalsSchema, SubscribeSchema, can, toErrorIssues } from '@chairside/core';
-import type { ClientToServerEvents, ErrorBody, Permission, ServerToClientEvents, User } from '@chairside/core';
+import type {
+  ClientToServerEvents,
+  ErrorBody,
+  Permission,
+  ServerToClientEvents,
+  User,
+} from '@chairside/core';
 import type { Logger } from 'pino';
 import { authenticate } from '../domain/auth';
 import type { AuthContext } from '../domain/auth';
@@ -16,8 +22,18 @@ export interface SocketData {
   user: User;
 }
 
-export type ChairsideIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type ChairsideSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ChairsideIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+type ChairsideSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 
 /** Room of the sockets that want one chair; `ALL_CHAIRS_ROOM` holds those that want every chair. */
 export const chairRoom = (chairId: string): string => `chair:${chairId}`;
@@ -28,7 +44,13 @@ type ErrorAck = { ok: false; error: ErrorBody['error'] };
 function toErrorAck(error: unknown, logger: Logger, event: string): ErrorAck {
   if (error instanceof DomainError) return { ok: false, ...error.toBody() };
   logger.error({ err: error, event }, 'socket handler failed');
-  return { ok: false, error: { code: 'internal_error', message: 'something went wrong on the server; it has been logged' } };
+  return {
+    ok: false,
+    error: {
+      code: 'internal_error',
+      message: 'something went wrong on the server; it has been logged',
+    },
+  };
 }
 
 /**
@@ -53,7 +75,8 @@ function handle<S extends z.ZodType, R extends object>(
     };
     const run = async (): Promise<object> => {
       const user = socket.data.user;
-      if (!can(user.role, permission)) throw forbidden(`role "${user.role}" may not do this (needs permission ${permission})`);
+      if (!can(user.role, permission))
+        throw forbidden(`role "${user.role}" may not do this (needs permission ${permission})`);
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw invalid(toErrorIssues(parsed.error), `${event} payload`);
       return { ok: true, ...(await handler(parsed.data, user)) };
@@ -64,7 +87,11 @@ function handle<S extends z.ZodType, R extends object>(
   });
 }
 
-export function createRealtime(httpServer: HttpServer, ctx: AuthContext, logger: Logger): ChairsideIo {
+export function createRealtime(
+  httpServer: HttpServer,
+  ctx: AuthContext,
+  logger: Logger,
+): ChairsideIo {
   const io: ChairsideIo = new Server(httpServer, {
     // Samples batches may reach 1000 per message; stay in line with the HTTP body limit.
     maxHttpBufferSize: 1_000_000,
@@ -98,7 +125,8 @@ export function createRealtime(httpServer: HttpServer, ctx: AuthContext, logger:
           (await ctx.db.selectFrom('chairs').select('id').execute()).map((c) => c.id),
         );
         const unknown = chairIds.findIndex((id) => !known.has(id));
-        if (unknown !== -1) throw notFound(`chair "${chairIds[unknown] ?? ''}" does not exist (chairIds.${unknown})`);
+        if (unknown !== -1)
+          throw notFound(`chair "${chairIds[unknown] ?? ''}" does not exist (chairIds.${unknown})`);
         for (const id of chairIds) wanted.add(chairRoom(id));
       }
       for (const room of socket.rooms) {
@@ -108,10 +136,17 @@ export function createRealtime(httpServer: HttpServer, ctx: AuthContext, logger:
       return {};
     });
 
-    handle(socket, logger, 'vitals', SocketVitalsSchema, 'vitals:ingest', async ({ chairId, samples }, user) => {
-      const { accepted, duplicates } = await ingestVitals(ctx, user, chairId, samples);
-      return { accepted, duplicates };
-    });
+    handle(
+      socket,
+      logger,
+      'vitals',
+      SocketVitalsSchema,
+      'vitals:ingest',
+      async ({ chairId, samples }, user) => {
+        const { accepted, duplicates } = await ingestVitals(ctx, user, chairId, samples);
+        return { accepted, duplicates };
+      },
+    );
   });
 
   // After commit: the newly stored samples to whoever watches that chair, and session changes

@@ -62,7 +62,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('by', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('session_events_by_session').on('session_events').columns(['session_id', 'seq']).execute();
+      await db.schema
+        .createIndex('session_events_by_session')
+        .on('session_events')
+        .columns(['session_id', 'seq'])
+        .execute();
 
       // `seq` numbers arrivals (reconnect cursors); (chair_id, id) is the idempotency key that
       // ON CONFLICT DO NOTHING targets. SQLite allows AUTOINCREMENT only on the primary key,
@@ -87,8 +91,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('session_id', 'text', (c) => c.references('sessions.id'))
         .addUniqueConstraint('samples_chair_sample_id', ['chair_id', 'id'])
         .execute();
-      await db.schema.createIndex('samples_by_chair_time').on('samples').columns(['chair_id', 'at']).execute();
-      await db.schema.createIndex('samples_by_session').on('samples').columns(['session_id', 'at']).execute();
+      await db.schema
+        .createIndex('samples_by_chair_time')
+        .on('samples')
+        .columns(['chair_id', 'at'])
+        .execute();
+      await db.schema
+        .createIndex('samples_by_session')
+        .on('samples')
+        .columns(['session_id', 'at'])
+        .execute();
 
       await db.schema
         .createTable('audit_log')

@@ -25,7 +25,9 @@ export function testClock(start: number): TestClock {
 }
 
 /** The real store (SQLite in a temp dir, migrated) behind a domain context with a test clock. */
-export async function createTestContext(clock: () => number): Promise<{ ctx: AuthContext; listenerErrors: unknown[]; dispose: () => Promise<void> }> {
+export async function createTestContext(
+  clock: () => number,
+): Promise<{ ctx: AuthContext; listenerErrors: unknown[]; dispose: () => Promise<void> }> {
   const dataDir = makeDataDir();
   const db = openDatabase(dataDir);
   await migrateToLatest(db);

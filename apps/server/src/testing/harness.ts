@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, IngestAck, Role, ServerToClientEvents, SubscribeAck } from '@chairside/core';
+import type {
+  ClientToServerEvents,
+  IngestAck,
+  Role,
+  ServerToClientEvents,
+  SubscribeAck,
+} from '@chairside/core';
 import { createChairsideServer } from '../app';
 import type { ChairsideServer, ChairsideServerOptions } from '../app';
 
@@ -25,7 +31,9 @@ export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'chairside-test-'));
 }
 
-export async function startTestServer(options: Partial<ChairsideServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<ChairsideServerOptions> = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = createChairsideServer({
     dataDir,
@@ -68,7 +76,11 @@ export async function call<T = Record<string, unknown>>(
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${url}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -80,8 +92,11 @@ export async function call<T = Record<string, unknown>>(
 }
 
 export async function loginAs(url: string, username: string, password: string): Promise<string> {
-  const res = await call<{ token: string }>(url, 'POST', '/auth/login', { body: { username, password } });
-  if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await call<{ token: string }>(url, 'POST', '/auth/login', {
+    body: { username, password },
+  });
+  if (res.status !== 200)
+    throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.token;
 }
 
@@ -91,16 +106,24 @@ export async function tokensForAllRoles(url: string): Promise<Record<Role, strin
   const tokens: Partial<Record<Role, string>> = { admin };
   for (const role of ['nurse', 'charge', 'trainer'] as const) {
     const username = `${role}1`;
-    const created = await call(url, 'POST', '/users', { token: admin, body: { username, password: USER_PASSWORD, role } });
-    if (created.status !== 201 && created.status !== 409) throw new Error(`creating ${username}: ${created.status}`);
+    const created = await call(url, 'POST', '/users', {
+      token: admin,
+      body: { username, password: USER_PASSWORD, role },
+    });
+    if (created.status !== 201 && created.status !== 409)
+      throw new Error(`creating ${username}: ${created.status}`);
     tokens[role] = await loginAs(url, username, USER_PASSWORD);
   }
   return tokens as Record<Role, string>;
 }
 
 export async function createChair(url: string, adminToken: string, label: string): Promise<string> {
-  const res = await call<{ chair: { id: string } }>(url, 'POST', '/chairs', { token: adminToken, body: { label } });
-  if (res.status !== 201) throw new Error(`creating chair: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await call<{ chair: { id: string } }>(url, 'POST', '/chairs', {
+    token: adminToken,
+    body: { label },
+  });
+  if (res.status !== 201)
+    throw new Error(`creating chair: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.chair.id;
 }
 
@@ -148,7 +171,10 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 }
 
 /** Collects every `event` payload into an array (to assert that something did NOT arrive). */
-export function collect<E extends keyof ServerToClientEvents>(socket: TestSocket, event: E): Parameters<ServerToClientEvents[E]>[0][] {
+export function collect<E extends keyof ServerToClientEvents>(
+  socket: TestSocket,
+  event: E,
+): Parameters<ServerToClientEvents[E]>[0][] {
   const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
   socket.on(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => {
     seen.push(payload);
@@ -157,7 +183,11 @@ export function collect<E extends keyof ServerToClientEvents>(socket: TestSocket
 }
 
 /** Polls `predicate` every 10 ms until it holds, or rejects after `ms`. */
-export async function waitFor(predicate: () => boolean, ms = 3000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean,
+  ms = 3000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
