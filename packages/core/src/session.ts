@@ -103,7 +103,8 @@ export function infusedMs(events: readonly SessionEvent[], now: number): number 
   for (const e of events) {
     const t = Date.parse(e.at);
     if (e.type === 'infusion-started' || e.type === 'infusion-resumed') runningSince = t;
-    else if (runningSince !== null && (e.type === 'infusion-paused' || e.type === 'infusion-stopped' || e.type === 'discharged')) {
+    else if (runningSince !== null) {
+      // paused, stopped or discharged: the pump is not running from here on.
       total += t - runningSince;
       runningSince = null;
     }
