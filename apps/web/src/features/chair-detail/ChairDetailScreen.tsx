@@ -10,6 +10,7 @@ import { formatClock, formatDuration } from '../../time/format';
 import { appClock, useNow } from '../../time/useNow';
 import { sessionSummary } from '../overview/vitals';
 import { clinicalDomain, TrendChart } from './TrendChart';
+import type { TrendSeries } from './TrendChart';
 import { trendRows } from './trendRows';
 
 /** The detail charts the last hour: history from the server joined with the live buffer. */
@@ -23,6 +24,24 @@ const BP_DOMAIN = clinicalDomain(40, 200, 20);
 const SPO2_DOMAIN = clinicalDomain(85, 100, 5);
 const RR_DOMAIN = clinicalDomain(0, 30, 5);
 const ETCO2_DOMAIN = clinicalDomain(0, 60, 10);
+const SEDATION_DOMAIN = [-5, 5] as const;
+const SEDATION_TICKS = [-4, -2, 0, 2, 4];
+
+// Second lines are dashed: series differ by shape as well as colour.
+const HR_SERIES: readonly TrendSeries[] = [{ key: 'hr', name: 'HR', color: '#6fc3ff' }];
+const BP_SERIES: readonly TrendSeries[] = [
+  { key: 'sbp', name: 'SBP', color: '#f2a65a' },
+  { key: 'dbp', name: 'DBP', color: '#e0c36a', dash: '6 4' },
+];
+const SPO2_SERIES: readonly TrendSeries[] = [{ key: 'spo2', name: 'SpO2', color: '#7fdca4' }];
+const RESPIRATION_SERIES: readonly TrendSeries[] = [
+  { key: 'rr', name: 'RR /min', color: '#c9a4ff' },
+  { key: 'etco2', name: 'EtCO2 mmHg', color: '#ffd27f', dash: '6 4', axis: 'right' },
+];
+const SEDATION_SERIES: readonly TrendSeries[] = [
+  { key: 'moaas', name: 'MOAA/S (0-5)', color: '#9fd3e6' },
+  { key: 'rass', name: 'RASS (-5..+4)', color: '#f0a0c0', dash: '6 4' },
+];
 
 const EVENT_NAMES: Record<Session['events'][number]['type'], string> = {
   'infusion-started': 'Infusion started',
@@ -165,7 +184,7 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
           timeDomain={timeDomain}
           loading={loading}
           domain={HR_DOMAIN}
-          series={[{ key: 'hr', name: 'HR', color: '#6fc3ff' }]}
+          series={HR_SERIES}
         />
         <TrendChart
           title="Blood pressure"
@@ -174,10 +193,7 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
           timeDomain={timeDomain}
           loading={loading}
           domain={BP_DOMAIN}
-          series={[
-            { key: 'sbp', name: 'SBP', color: '#f2a65a' },
-            { key: 'dbp', name: 'DBP', color: '#e0c36a', dash: '6 4' },
-          ]}
+          series={BP_SERIES}
         />
         <TrendChart
           title="SpO2"
@@ -186,7 +202,7 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
           timeDomain={timeDomain}
           loading={loading}
           domain={SPO2_DOMAIN}
-          series={[{ key: 'spo2', name: 'SpO2', color: '#7fdca4' }]}
+          series={SPO2_SERIES}
         />
         <TrendChart
           title="Respiration"
@@ -197,10 +213,7 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
           loading={loading}
           domain={RR_DOMAIN}
           rightDomain={ETCO2_DOMAIN}
-          series={[
-            { key: 'rr', name: 'RR /min', color: '#c9a4ff' },
-            { key: 'etco2', name: 'EtCO2 mmHg', color: '#ffd27f', dash: '6 4', axis: 'right' },
-          ]}
+          series={RESPIRATION_SERIES}
         />
         <TrendChart
           title="Sedation"
@@ -208,12 +221,9 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
           rows={rows}
           timeDomain={timeDomain}
           loading={loading}
-          domain={[-5, 5]}
-          ticks={[-4, -2, 0, 2, 4]}
-          series={[
-            { key: 'moaas', name: 'MOAA/S (0-5)', color: '#9fd3e6' },
-            { key: 'rass', name: 'RASS (-5..+4)', color: '#f0a0c0', dash: '6 4' },
-          ]}
+          domain={SEDATION_DOMAIN}
+          ticks={SEDATION_TICKS}
+          series={SEDATION_SERIES}
         />
       </div>
     </main>

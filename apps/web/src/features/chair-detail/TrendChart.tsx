@@ -1,6 +1,8 @@
 import type { AxisDomainItem } from 'recharts';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo } from 'react';
 import { formatClock } from '../../time/format';
+import { chartRows } from './trendRows';
 
 export interface TrendRow {
   t: number;
@@ -78,7 +80,12 @@ export function TrendChart({
   /** History still on its way: an empty chart must not claim there are no readings. */
   loading?: boolean;
 }) {
-  const counts = new Map(series.map((s) => [s.key, rows.filter((r) => r[s.key] !== undefined).length]));
+  // Recomputed only when the data or the series change, not on every clock tick.
+  const data = useMemo(() => chartRows(rows, series.map((s) => s.key)), [rows, series]);
+  const counts = useMemo(
+    () => new Map(series.map((s) => [s.key, rows.filter((r) => r[s.key] !== undefined).length])),
+    [rows, series],
+  );
   const hasData = [...counts.values()].some((n) => n > 0);
   return (
     <section className="trend" aria-label={`${title} trend`}>
@@ -88,7 +95,7 @@ export function TrendChart({
       {hasData ? (
         <div className="trend-plot">
           <ResponsiveContainer width="100%" height={220}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+            <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
               <XAxis
                 dataKey="t"

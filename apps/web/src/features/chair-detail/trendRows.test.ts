@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredSample } from '@chairside/core';
+import { CHART_BUCKETS, chartRows, trendRows } from './trendRows';
+import type { TrendRow } from './TrendChart';
+
+const T0 = Date.parse('2026-11-21T09:00:00.000Z');
+
+describe('trendRows', () => {
+  it('splits sedation by scale and keeps only measured fields', () => {
+    const base = { source: 'manual', chairId: 'c1', sessionId: null, receivedAt: '', enteredBy: 'nurse' } as const;
+    const samples: StoredSample[] = [
+      { ...base, id: 'a', at: '2026-11-21T09:00:00.000Z', sbp: 130, dbp: 85, sedation: { scale: 'MOAA/S', score: 4 } },
+      { ...base, id: 'b', at: '2026-11-21T09:05:00.000Z', sedation: { scale: 'RASS', score: -2 } },
+    ];
+    expect(trendRows(samples)).toEqual([
+      { t: T0, sbp: 130, dbp: 85, moaas: 4 },
+      { t: T0 + 300_000, rass: -2 },
+    ]);
+  });
+});
+
+describe('chartRows', () => {
+  // An hour of 1 Hz SpO2 at 97 with one 3-second dip to 84 and a one-off HR of 150.
+  const hour: TrendRow[] = Array.from({ length: 3600 }, (_, i) => ({
+    t: T0 + i * 1000,
+    spo2: i >= 1800 && i < 1803 ? 84 : 97,
+    hr: i === 2500 ? 150 : 80,
+  }));
+
+  it('keeps only rows with the chart parameters, untouched when short', () => {
+    const rows: TrendRow[] = [{ t: 1, hr: 70 }, { t: 2, sbp: 120 }, { t: 3, hr: 71 }];
+    expect(chartRows(rows, ['hr'])).toEqual([{ t: 1, hr: 70 }, { t: 3, hr: 71 }]);
+  });
+
+  it('bounds an hour of 1 Hz data and keeps the extremes a nurse must see', () => {
+    const spo2 = chartRows(hour, ['spo2']);
+    expect(spo2.length).toBeLessThanOrEqual(CHART_BUCKETS * 2);
+    expect(Math.min(...spo2.map((r) => r.spo2 ?? 100))).toBe(84);
+    expect(spo2.some((r) => r.t === T0 + 1800 * 1000)).toBe(true);
+
+    const hr = chartRows(hour, ['hr']);
+    expect(Math.max(...hr.map((r) => r.hr ?? 0))).toBe(150);
+    // Ascending time is preserved for the line.
+    expect(hr.every((r, i) => i === 0 || r.t > hr[i - 1]!.t)).toBe(true);
+  });
+});
