@@ -55,7 +55,11 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function api<T>(url: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+export async function api(
+  url: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}/api/v1${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
@@ -64,13 +68,14 @@ export async function api<T>(url: string, path: string, init: { method?: string;
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
-  return { status: res.status, body: (await res.json()) as T };
+  const body: unknown = await res.json();
+  return { status: res.status, body };
 }
 
 export async function login(url: string, username: string, password: string): Promise<string> {
-  const res = await api<{ token: string }>(url, '/auth/login', { body: { username, password } });
+  const res = await api(url, '/auth/login', { body: { username, password } });
   if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status}`);
-  return res.body.token;
+  return (res.body as { token: string }).token;
 }
 
 export async function loginInBrowser(page: Page, url: string, username: string, password: string): Promise<void> {
