@@ -1,5 +1,14 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { BrowserRouter, Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import {
+  BrowserRouter,
+  Link,
+  Navigate,
+  Outlet,
+  Route,
+  Routes,
+  useLocation,
+  useNavigate,
+} from 'react-router';
 import { appApi } from './api/ApiContext';
 import { openClinicLink } from './api/socket';
 import { useAuth } from './store/auth';

@@ -48,25 +48,42 @@ afterAll(async () => {
 describe('API client', () => {
   it('sends the token and the query, and returns the samples', async () => {
     const api = createApiClient({ baseUrl: server.url, getToken: () => 'good' });
-    const samples = await api.getVitals('c1', { from: Date.parse('2026-11-21T09:00:00Z'), limit: 50 });
+    const samples = await api.getVitals('c1', {
+      from: Date.parse('2026-11-21T09:00:00Z'),
+      limit: 50,
+    });
     expect(samples).toEqual([stored]);
-    expect(server.requests.at(-1)?.url).toBe('/api/v1/chairs/c1/vitals?from=2026-11-21T09%3A00%3A00.000Z&limit=50');
+    expect(server.requests.at(-1)?.url).toBe(
+      '/api/v1/chairs/c1/vitals?from=2026-11-21T09%3A00%3A00.000Z&limit=50',
+    );
   });
 
   it("turns the contract's error body into an ApiError with the issues", async () => {
     const api = createApiClient({ baseUrl: server.url, getToken: () => 'good' });
-    const error = await api.postVitals('c1', { at: 0, spo2: 104, source: 'manual' }).catch((e: unknown) => e);
+    const error = await api
+      .postVitals('c1', { at: 0, spo2: 104, source: 'manual' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     const apiError = error as ApiError;
     expect(apiError.status).toBe(400);
     expect(apiError.code).toBe('invalid_sample');
-    expect(apiError.issues).toEqual([{ path: '3.spo2', message: 'SpO2 104 is above the plausible maximum 100 %' }]);
+    expect(apiError.issues).toEqual([
+      { path: '3.spo2', message: 'SpO2 104 is above the plausible maximum 100 %' },
+    ]);
   });
 
   it('signs out when the server refuses the token', async () => {
     let signedOut = 0;
-    const api = createApiClient({ baseUrl: server.url, getToken: () => 'expired', onUnauthorized: () => signedOut++ });
-    await expect(api.listChairs()).rejects.toMatchObject({ status: 401, code: 'unauthorized', message: 'Sign in again' });
+    const api = createApiClient({
+      baseUrl: server.url,
+      getToken: () => 'expired',
+      onUnauthorized: () => signedOut++,
+    });
+    await expect(api.listChairs()).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+      message: 'Sign in again',
+    });
     expect(signedOut).toBe(1);
   });
 

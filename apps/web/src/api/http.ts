@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ChairSchema, ErrorBodySchema, SessionSchema, StoredSampleSchema, UserSchema } from '@chairside/core';
+import {
+  ChairSchema,
+  ErrorBodySchema,
+  SessionSchema,
+  StoredSampleSchema,
+  UserSchema,
+} from '@chairside/core';
 import type {
   Chair,
   ErrorIssue,
@@ -63,7 +69,9 @@ export interface ApiClientOptions {
 export const API_BASE_PATH = '/api/v1';
 
 // A feed sample has no user; be lenient if a server leaves the field out rather than drop data.
-const WireSampleSchema = StoredSampleSchema.extend({ enteredBy: z.string().nullable().default(null) });
+const WireSampleSchema = StoredSampleSchema.extend({
+  enteredBy: z.string().nullable().default(null),
+});
 const LoginResultSchema = z.object({ token: z.string().min(1), user: UserSchema });
 const ChairsSchema = z.object({ chairs: z.array(ChairSchema) });
 const SamplesSchema = z.object({ samples: z.array(WireSampleSchema) });
@@ -82,9 +90,15 @@ function toIso(t: Date | number | string): string {
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = `${options.baseUrl ?? ''}${API_BASE_PATH}`;
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch =
+    options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
     const token = options.getToken();
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -98,7 +112,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
-      throw new ApiError(0, 'network_error', 'The Chairside server cannot be reached. Check the network connection.');
+      throw new ApiError(
+        0,
+        'network_error',
+        'The Chairside server cannot be reached. Check the network connection.',
+      );
     }
 
     const text = await response.text();
@@ -119,12 +137,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         const e = error.data.error;
         throw new ApiError(response.status, e.code, e.message, e.issues ?? []);
       }
-      throw new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`.trim());
+      throw new ApiError(
+        response.status,
+        'http_error',
+        `The server answered ${response.status} ${response.statusText}`.trim(),
+      );
     }
 
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new ApiError(response.status, 'bad_response', `The server's answer to ${method} ${path} was not understood.`);
+      throw new ApiError(
+        response.status,
+        'bad_response',
+        `The server's answer to ${method} ${path} was not understood.`,
+      );
     }
     return parsed.data;
   }
@@ -138,13 +164,29 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (query.to !== undefined) params.set('to', toIso(query.to));
       if (query.limit !== undefined) params.set('limit', String(query.limit));
       const qs = params.size > 0 ? `?${params.toString()}` : '';
-      return (await request('GET', `/chairs/${encodeURIComponent(chairId)}/vitals${qs}`, SamplesSchema)).samples;
+      return (
+        await request('GET', `/chairs/${encodeURIComponent(chairId)}/vitals${qs}`, SamplesSchema)
+      ).samples;
     },
     postVitals: (chairId, samples) =>
       request('POST', `/chairs/${encodeURIComponent(chairId)}/vitals`, IngestResultSchema, samples),
     createSession: async (chairId, session) =>
-      (await request('POST', `/chairs/${encodeURIComponent(chairId)}/sessions`, SessionResultSchema, session)).session,
+      (
+        await request(
+          'POST',
+          `/chairs/${encodeURIComponent(chairId)}/sessions`,
+          SessionResultSchema,
+          session,
+        )
+      ).session,
     postSessionEvent: async (sessionId, event) =>
-      (await request('POST', `/sessions/${encodeURIComponent(sessionId)}/events`, SessionResultSchema, event)).session,
+      (
+        await request(
+          'POST',
+          `/sessions/${encodeURIComponent(sessionId)}/events`,
+          SessionResultSchema,
+          event,
+        )
+      ).session,
   };
 }

@@ -5,7 +5,12 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
-import type { Chair, ClientToServerEvents, ServerToClientEvents, StoredSample } from '@chairside/core';
+import type {
+  Chair,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  StoredSample,
+} from '@chairside/core';
 import { createApiClient } from './http';
 import { openClinicLink } from './socket';
 import type { ClinicSocket } from './socket';
@@ -28,9 +33,23 @@ const chairs: Chair[] = [
   { id: 'c2', label: 'Chair 2', session: null },
 ];
 
-function stored(id: string, chairId: string, secondsAfterT0: number, values: Partial<StoredSample>): StoredSample {
+function stored(
+  id: string,
+  chairId: string,
+  secondsAfterT0: number,
+  values: Partial<StoredSample>,
+): StoredSample {
   const at = new Date(T0 + secondsAfterT0 * 1000).toISOString();
-  return { id, at, source: 'device', chairId, sessionId: null, receivedAt: at, enteredBy: null, ...values };
+  return {
+    id,
+    at,
+    source: 'device',
+    chairId,
+    sessionId: null,
+    receivedAt: at,
+    enteredBy: null,
+    ...values,
+  };
 }
 
 beforeAll(async () => {
@@ -92,7 +111,13 @@ function connect(token: string, onUnauthorized: () => void = () => undefined) {
     clock: () => clockNow,
     onUnauthorized,
     createSocket: (t): ClinicSocket =>
-      io(url, { auth: { token: t }, reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100, transports: ['websocket'] }),
+      io(url, {
+        auth: { token: t },
+        reconnection: true,
+        reconnectionDelay: 50,
+        reconnectionDelayMax: 100,
+        transports: ['websocket'],
+      }),
   });
 }
 
@@ -107,7 +132,9 @@ describe('clinic socket link', () => {
     await expect.poll(() => useClinic.getState().chairs.c1?.latest.hr?.value, poll).toBe(71);
     expect(useClinic.getState().chairIds).toEqual(['c1', 'c2']);
 
-    sockets.to('clinic').emit('vitals', { chairId: 'c2', samples: [stored('v1', 'c2', 5, { spo2: 93 })] });
+    sockets
+      .to('clinic')
+      .emit('vitals', { chairId: 'c2', samples: [stored('v1', 'c2', 5, { spo2: 93 })] });
     await expect.poll(() => useClinic.getState().chairs.c2?.latest.spo2?.value, poll).toBe(93);
 
     const session = {
@@ -124,7 +151,9 @@ describe('clinic socket link', () => {
       createdBy: 'nurse',
     };
     sockets.to('clinic').emit('chair', { chair: { id: 'c2', label: 'Chair 2', session } });
-    await expect.poll(() => useClinic.getState().chairs.c2?.chair.session?.patientRef, poll).toBe('P-7');
+    await expect
+      .poll(() => useClinic.getState().chairs.c2?.chair.session?.patientRef, poll)
+      .toBe('P-7');
     // The buffered vitals survive the chair update.
     expect(useClinic.getState().chairs.c2?.latest.spo2?.value).toBe(93);
   });

@@ -36,7 +36,10 @@ export async function backfillClinic(api: ApiClient, now: number): Promise<void>
   clinic.setChairs(chairs);
   await Promise.allSettled(
     chairs.map(async (chair) => {
-      const samples = await api.getVitals(chair.id, { from: now - BUFFER_WINDOW_MS, limit: BUFFER_MAX_SAMPLES });
+      const samples = await api.getVitals(chair.id, {
+        from: now - BUFFER_WINDOW_MS,
+        limit: BUFFER_MAX_SAMPLES,
+      });
       clinic.addSamples(chair.id, samples);
     }),
   );

@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Chair, StoredSample } from '@chairside/core';
-import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, mergeSamples, updateLatest, useClinic } from './clinic';
+import {
+  BUFFER_MAX_SAMPLES,
+  BUFFER_WINDOW_MS,
+  mergeSamples,
+  updateLatest,
+  useClinic,
+} from './clinic';
 
 const T0 = Date.parse('2026-11-21T09:00:00.000Z');
 
-function sample(id: string, secondsAfterT0: number, values: Partial<StoredSample> = {}): StoredSample {
+function sample(
+  id: string,
+  secondsAfterT0: number,
+  values: Partial<StoredSample> = {},
+): StoredSample {
   return {
     id,
     at: new Date(T0 + secondsAfterT0 * 1000).toISOString(),
@@ -25,7 +35,10 @@ afterEach(() => {
 
 describe('mergeSamples', () => {
   it('keeps samples ordered by at when they arrive out of order', () => {
-    const merged = mergeSamples([sample('a', 0), sample('c', 20)], [sample('b', 10), sample('d', 5)]);
+    const merged = mergeSamples(
+      [sample('a', 0), sample('c', 20)],
+      [sample('b', 10), sample('d', 5)],
+    );
     expect(merged.map((s) => s.id)).toEqual(['a', 'd', 'b', 'c']);
   });
 
@@ -37,7 +50,9 @@ describe('mergeSamples', () => {
   });
 
   it('caps the buffer at the maximum count, dropping the oldest', () => {
-    const many = Array.from({ length: BUFFER_MAX_SAMPLES + 50 }, (_, i) => sample(`s${i}`, i * 0.5));
+    const many = Array.from({ length: BUFFER_MAX_SAMPLES + 50 }, (_, i) =>
+      sample(`s${i}`, i * 0.5),
+    );
     const merged = mergeSamples([], many);
     expect(merged).toHaveLength(BUFFER_MAX_SAMPLES);
     expect(merged[0]!.id).toBe('s50');
@@ -46,7 +61,10 @@ describe('mergeSamples', () => {
 
   it('drops samples older than the window behind the newest one', () => {
     const windowS = BUFFER_WINDOW_MS / 1000;
-    const merged = mergeSamples([sample('old', 0), sample('edge', 60)], [sample('new', windowS + 30)]);
+    const merged = mergeSamples(
+      [sample('old', 0), sample('edge', 60)],
+      [sample('new', windowS + 30)],
+    );
     expect(merged.map((s) => s.id)).toEqual(['edge', 'new']);
   });
 });

@@ -81,18 +81,30 @@ export function mergeSamples(
   return start > 0 ? merged.slice(start) : merged;
 }
 
-function newer<T>(current: Reading<T> | undefined, value: T | undefined, at: string, ms: number): Reading<T> | undefined {
+function newer<T>(
+  current: Reading<T> | undefined,
+  value: T | undefined,
+  at: string,
+  ms: number,
+): Reading<T> | undefined {
   if (value === undefined) return current;
   if (current !== undefined && current.atMs > ms) return current;
   // The same reading again (a duplicate delivery) must not look like a change.
-  if (current !== undefined && current.atMs === ms && JSON.stringify(current.value) === JSON.stringify(value)) {
+  if (
+    current !== undefined &&
+    current.atMs === ms &&
+    JSON.stringify(current.value) === JSON.stringify(value)
+  ) {
     return current;
   }
   return { value, at, atMs: ms };
 }
 
 /** The latest reading per parameter after these samples; an older, late sample never wins. */
-export function updateLatest(latest: LatestReadings, samples: readonly StoredSample[]): LatestReadings {
+export function updateLatest(
+  latest: LatestReadings,
+  samples: readonly StoredSample[],
+): LatestReadings {
   let next = latest;
   for (const s of samples) {
     const ms = atMs(s);
@@ -105,7 +117,9 @@ export function updateLatest(latest: LatestReadings, samples: readonly StoredSam
       etco2: newer(next.etco2, s.etco2, s.at, ms),
       sedation: newer(next.sedation, s.sedation, s.at, ms),
     };
-    const changed = (Object.keys(candidate) as (keyof LatestReadings)[]).some((k) => candidate[k] !== next[k]);
+    const changed = (Object.keys(candidate) as (keyof LatestReadings)[]).some(
+      (k) => candidate[k] !== next[k],
+    );
     if (changed) next = candidate;
   }
   return next;
@@ -149,7 +163,10 @@ export const useClinic = create<ClinicState>()((set) => ({
       const held = state.chairs[chair.id];
       return {
         chairIds: held === undefined ? [...state.chairIds, chair.id] : state.chairIds,
-        chairs: { ...state.chairs, [chair.id]: held === undefined ? emptyLive(chair) : { ...held, chair } },
+        chairs: {
+          ...state.chairs,
+          [chair.id]: held === undefined ? emptyLive(chair) : { ...held, chair },
+        },
       };
     });
   },

@@ -22,7 +22,9 @@ export function formatAge(ageMs: number): string {
 /** Wall-clock time of day, 24 h, local time zone: "09:30:05". */
 export function formatClock(ms: number): string {
   const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
 }
 
 /** A duration on an infusion timer: "12:04" or "1:02:09". */

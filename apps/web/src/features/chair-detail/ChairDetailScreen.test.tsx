@@ -53,7 +53,10 @@ beforeAll(async () => {
   server = await startLocalServer((req) =>
     req.url.startsWith('/api/v1/chairs/c1/vitals')
       ? { status: 200, body: { samples: history } }
-      : { status: 404, body: { error: { code: 'chair_not_found', message: 'no chair with id "zz"' } } },
+      : {
+          status: 404,
+          body: { error: { code: 'chair_not_found', message: 'no chair with id "zz"' } },
+        },
   );
 });
 
@@ -104,6 +107,8 @@ describe('ChairDetailScreen', () => {
   it("says the history is missing, with the server's reason, when it cannot be fetched", async () => {
     renderDetail('zz');
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('History of the last hour is missing: no chair with id "zz"');
+    expect(alert.textContent).toContain(
+      'History of the last hour is missing: no chair with id "zz"',
+    );
   });
 });

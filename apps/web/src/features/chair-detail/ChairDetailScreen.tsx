@@ -98,8 +98,8 @@ function SessionPanel({ session, now }: { session: Session | null; now: number }
           <div>
             <dt>Baseline</dt>
             <dd>
-              HR {session.baseline.hr ?? '--'} · BP {session.baseline.sbp ?? '--'}/{session.baseline.dbp ?? '--'} · SpO2{' '}
-              {session.baseline.spo2 ?? '--'}
+              HR {session.baseline.hr ?? '--'} · BP {session.baseline.sbp ?? '--'}/
+              {session.baseline.dbp ?? '--'} · SpO2 {session.baseline.spo2 ?? '--'}
             </dd>
           </div>
         )}
@@ -139,7 +139,8 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
         setHistoryError(null);
       })
       .catch((e: unknown) => {
-        if (current) setHistoryError(e instanceof ApiError ? e.message : 'The history could not be loaded.');
+        if (current)
+          setHistoryError(e instanceof ApiError ? e.message : 'The history could not be loaded.');
       })
       .finally(() => {
         if (current) setLoading(false);
@@ -168,7 +169,9 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
       <h1 id="detail-title" className="detail-title">
         {label}
       </h1>
-      {live === undefined && !loading && historyError !== null && <p className="form-error">This chair is not known.</p>}
+      {live === undefined && !loading && historyError !== null && (
+        <p className="form-error">This chair is not known.</p>
+      )}
       <SessionPanel session={live?.chair.session ?? null} now={now} />
       {historyError !== null && (
         <p className="form-error" role="alert">

@@ -1,5 +1,14 @@
 import type { AxisDomainItem } from 'recharts';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useMemo } from 'react';
 import { formatClock } from '../../time/format';
 import { chartRows } from './trendRows';
@@ -81,7 +90,14 @@ export function TrendChart({
   loading?: boolean;
 }) {
   // Recomputed only when the data or the series change, not on every clock tick.
-  const data = useMemo(() => chartRows(rows, series.map((s) => s.key)), [rows, series]);
+  const data = useMemo(
+    () =>
+      chartRows(
+        rows,
+        series.map((s) => s.key),
+      ),
+    [rows, series],
+  );
   const counts = useMemo(
     () => new Map(series.map((s) => [s.key, rows.filter((r) => r[s.key] !== undefined).length])),
     [rows, series],
@@ -90,7 +106,10 @@ export function TrendChart({
   return (
     <section className="trend" aria-label={`${title} trend`}>
       <h2 className="trend-title">
-        {title} <span className="trend-unit">({rightUnit === undefined ? unit : `${unit} / ${rightUnit}`})</span>
+        {title}{' '}
+        <span className="trend-unit">
+          ({rightUnit === undefined ? unit : `${unit} / ${rightUnit}`})
+        </span>
       </h2>
       {hasData ? (
         <div className="trend-plot">
@@ -116,7 +135,13 @@ export function TrendChart({
                 stroke={AXIS}
                 tick={{ fill: AXIS, fontSize: 14 }}
                 width={56}
-                label={{ value: unit, angle: -90, position: 'insideLeft', fill: AXIS, fontSize: 13 }}
+                label={{
+                  value: unit,
+                  angle: -90,
+                  position: 'insideLeft',
+                  fill: AXIS,
+                  fontSize: 13,
+                }}
               />
               {rightUnit !== undefined && (
                 <YAxis
@@ -127,12 +152,22 @@ export function TrendChart({
                   stroke={AXIS}
                   tick={{ fill: AXIS, fontSize: 14 }}
                   width={56}
-                  label={{ value: rightUnit, angle: 90, position: 'insideRight', fill: AXIS, fontSize: 13 }}
+                  label={{
+                    value: rightUnit,
+                    angle: 90,
+                    position: 'insideRight',
+                    fill: AXIS,
+                    fontSize: 13,
+                  }}
                 />
               )}
               <Tooltip
                 labelFormatter={(t: unknown) => (typeof t === 'number' ? formatClock(t) : '')}
-                contentStyle={{ background: '#18202a', border: `1px solid ${GRID}`, color: '#d6dde6' }}
+                contentStyle={{
+                  background: '#18202a',
+                  border: `1px solid ${GRID}`,
+                  color: '#d6dde6',
+                }}
               />
               <Legend wrapperStyle={{ color: '#d6dde6' }} />
               {series.map((s) => (
@@ -145,7 +180,11 @@ export function TrendChart({
                   stroke={s.color}
                   strokeWidth={2}
                   strokeDasharray={s.dash}
-                  dot={(counts.get(s.key) ?? 0) < SPARSE_SERIES ? { r: 3, fill: s.color, strokeWidth: 0 } : false}
+                  dot={
+                    (counts.get(s.key) ?? 0) < SPARSE_SERIES
+                      ? { r: 3, fill: s.color, strokeWidth: 0 }
+                      : false
+                  }
                   connectNulls
                   isAnimationActive={false}
                 />
@@ -154,7 +193,9 @@ export function TrendChart({
           </ResponsiveContainer>
         </div>
       ) : (
-        <p className="trend-empty">{loading ? 'Loading…' : `No ${title} readings in the last 60 minutes.`}</p>
+        <p className="trend-empty">
+          {loading ? 'Loading…' : `No ${title} readings in the last 60 minutes.`}
+        </p>
       )}
     </section>
   );

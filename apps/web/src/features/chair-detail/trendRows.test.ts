@@ -7,9 +7,22 @@ const T0 = Date.parse('2026-11-21T09:00:00.000Z');
 
 describe('trendRows', () => {
   it('splits sedation by scale and keeps only measured fields', () => {
-    const base = { source: 'manual', chairId: 'c1', sessionId: null, receivedAt: '', enteredBy: 'nurse' } as const;
+    const base = {
+      source: 'manual',
+      chairId: 'c1',
+      sessionId: null,
+      receivedAt: '',
+      enteredBy: 'nurse',
+    } as const;
     const samples: StoredSample[] = [
-      { ...base, id: 'a', at: '2026-11-21T09:00:00.000Z', sbp: 130, dbp: 85, sedation: { scale: 'MOAA/S', score: 4 } },
+      {
+        ...base,
+        id: 'a',
+        at: '2026-11-21T09:00:00.000Z',
+        sbp: 130,
+        dbp: 85,
+        sedation: { scale: 'MOAA/S', score: 4 },
+      },
       { ...base, id: 'b', at: '2026-11-21T09:05:00.000Z', sedation: { scale: 'RASS', score: -2 } },
     ];
     expect(trendRows(samples)).toEqual([
@@ -28,8 +41,15 @@ describe('chartRows', () => {
   }));
 
   it('keeps only rows with the chart parameters, untouched when short', () => {
-    const rows: TrendRow[] = [{ t: 1, hr: 70 }, { t: 2, sbp: 120 }, { t: 3, hr: 71 }];
-    expect(chartRows(rows, ['hr'])).toEqual([{ t: 1, hr: 70 }, { t: 3, hr: 71 }]);
+    const rows: TrendRow[] = [
+      { t: 1, hr: 70 },
+      { t: 2, sbp: 120 },
+      { t: 3, hr: 71 },
+    ];
+    expect(chartRows(rows, ['hr'])).toEqual([
+      { t: 1, hr: 70 },
+      { t: 3, hr: 71 },
+    ]);
   });
 
   it('bounds an hour of 1 Hz data and keeps the extremes a nurse must see', () => {

@@ -25,7 +25,11 @@ export const CHART_BUCKETS = 300;
  * the lowest and highest reading of each parameter per time bucket. Keeping both extremes
  * means a short desaturation or a BP spike survives downsampling; an average would hide it.
  */
-export function chartRows(rows: readonly TrendRow[], keys: readonly TrendKey[], buckets = CHART_BUCKETS): TrendRow[] {
+export function chartRows(
+  rows: readonly TrendRow[],
+  keys: readonly TrendKey[],
+  buckets = CHART_BUCKETS,
+): TrendRow[] {
   const relevant = rows.filter((r) => keys.some((k) => r[k] !== undefined));
   const first = relevant[0];
   const last = relevant.at(-1);

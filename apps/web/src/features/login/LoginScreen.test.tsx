@@ -13,12 +13,21 @@ let server: LocalServer;
 beforeAll(async () => {
   server = await startLocalServer((req) => {
     const body = req.body as { username?: string; password?: string } | undefined;
-    if (req.method === 'POST' && req.url === '/api/v1/auth/login' && body?.password === 'chairside-demo-1') {
-      return { status: 200, body: { token: 'tok-123', user: { username: body.username, role: 'nurse' } } };
+    if (
+      req.method === 'POST' &&
+      req.url === '/api/v1/auth/login' &&
+      body?.password === 'chairside-demo-1'
+    ) {
+      return {
+        status: 200,
+        body: { token: 'tok-123', user: { username: body.username, role: 'nurse' } },
+      };
     }
     return {
       status: 401,
-      body: { error: { code: 'invalid_credentials', message: 'Unknown username or wrong password' } },
+      body: {
+        error: { code: 'invalid_credentials', message: 'Unknown username or wrong password' },
+      },
     };
   });
 });
@@ -68,6 +77,8 @@ describe('LoginScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
 
     await screen.findByRole('button', { name: 'Signing in…' });
-    await expect.poll(() => signedIn).toEqual([{ token: 'tok-123', user: { username: 'nurse', role: 'nurse' } }]);
+    await expect
+      .poll(() => signedIn)
+      .toEqual([{ token: 'tok-123', user: { username: 'nurse', role: 'nurse' } }]);
   });
 });

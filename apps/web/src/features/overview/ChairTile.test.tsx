@@ -12,7 +12,16 @@ const NOW = Date.parse('2026-11-21T09:30:00.000Z');
 
 function sample(id: string, secondsAgo: number, values: Partial<StoredSample>): StoredSample {
   const at = new Date(NOW - secondsAgo * 1000).toISOString();
-  return { id, at, source: 'device', chairId: 'c3', sessionId: 'sess-1', receivedAt: at, enteredBy: null, ...values };
+  return {
+    id,
+    at,
+    source: 'device',
+    chairId: 'c3',
+    sessionId: 'sess-1',
+    receivedAt: at,
+    enteredBy: null,
+    ...values,
+  };
 }
 
 const session: Session = {
@@ -47,7 +56,14 @@ describe('ChairTile', () => {
   it('shows each latest value with its age, and links to the chair by its label', () => {
     const tile = renderTile(
       live([
-        sample('a', 10, { hr: 80, sbp: 128, dbp: 80, spo2: 98, rr: 13, sedation: { scale: 'MOAA/S', score: 5 } }),
+        sample('a', 10, {
+          hr: 80,
+          sbp: 128,
+          dbp: 80,
+          spo2: 98,
+          rr: 13,
+          sedation: { scale: 'MOAA/S', score: 5 },
+        }),
         sample('b', 4, { hr: 97, sbp: 132, dbp: 84, spo2: 97, rr: 14, etco2: 36 }),
       ]),
     );
@@ -108,6 +124,9 @@ describe('ChairTile', () => {
   it('writes RASS scores with their sign', () => {
     renderTile(live([sample('a', 2, { sedation: { scale: 'RASS', score: 2 } })]));
     expect(screen.getByTestId('value-sedation').textContent).toBe('+2');
-    expect(screen.getByTestId('value-sedation').closest('.vital')!.querySelector('.vital-label')!.textContent).toContain('RASS');
+    expect(
+      screen.getByTestId('value-sedation').closest('.vital')!.querySelector('.vital-label')!
+        .textContent,
+    ).toContain('RASS');
   });
 });

@@ -4,7 +4,16 @@ import type { StoredSample } from '@chairside/core';
 import type { ChairLive } from '../../store/clinic';
 import { formatAge, isStale } from '../../time/format';
 import { Sparkline } from './Sparkline';
-import { HR_TREND, pickHr, pickSbp, pickSpo2, SBP_TREND, sessionSummary, SPO2_TREND, tileValues } from './vitals';
+import {
+  HR_TREND,
+  pickHr,
+  pickSbp,
+  pickSpo2,
+  SBP_TREND,
+  sessionSummary,
+  SPO2_TREND,
+  tileValues,
+} from './vitals';
 import type { SparklineScale } from './Sparkline';
 import type { TileValue } from './vitals';
 
@@ -13,7 +22,11 @@ interface VitalProps {
   now: number;
   size: 'main' | 'minor';
   className?: string;
-  trend?: { samples: readonly StoredSample[]; pick: (s: StoredSample) => number | undefined; scale: SparklineScale };
+  trend?: {
+    samples: readonly StoredSample[];
+    pick: (s: StoredSample) => number | undefined;
+    scale: SparklineScale;
+  };
 }
 
 function Vital({ value, now, size, className, trend }: VitalProps) {
@@ -29,11 +42,20 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
         {value.label} {value.unit !== '' && <span className="vital-unit">{value.unit}</span>}
       </div>
       <div className="vital-reading">
-        <div className="vital-value" data-testid={`value-${p}`} data-stale={stale ? 'true' : 'false'}>
+        <div
+          className="vital-value"
+          data-testid={`value-${p}`}
+          data-stale={stale ? 'true' : 'false'}
+        >
           {value.text}
         </div>
         {trend !== undefined && (
-          <Sparkline samples={trend.samples} pick={trend.pick} scale={trend.scale} className={`sparkline-${p}`} />
+          <Sparkline
+            samples={trend.samples}
+            pick={trend.pick}
+            scale={trend.scale}
+            className={`sparkline-${p}`}
+          />
         )}
       </div>
       <div className="vital-meta">
@@ -76,9 +98,14 @@ export const ChairTile = memo(function ChairTile({
     chair.label,
     patientRef ?? undefined,
     session.text,
-    ...[values.hr, values.bp, values.spo2, values.rr, ...(showEtco2 ? [values.etco2] : []), values.sedation].map((v) =>
-      spoken(v, now),
-    ),
+    ...[
+      values.hr,
+      values.bp,
+      values.spo2,
+      values.rr,
+      ...(showEtco2 ? [values.etco2] : []),
+      values.sedation,
+    ].map((v) => spoken(v, now)),
     offline ? 'connection lost, not live' : undefined,
   ]
     .filter((part) => part !== undefined)
@@ -103,9 +130,25 @@ export const ChairTile = memo(function ChairTile({
         </span>
       </div>
       <div className="tile-main">
-        <Vital value={values.hr} now={now} size="main" trend={{ samples, pick: pickHr, scale: HR_TREND }} />
-        <Vital value={values.spo2} now={now} size="main" trend={{ samples, pick: pickSpo2, scale: SPO2_TREND }} />
-        <Vital value={values.bp} now={now} size="main" className="vital-wide" trend={{ samples, pick: pickSbp, scale: SBP_TREND }} />
+        <Vital
+          value={values.hr}
+          now={now}
+          size="main"
+          trend={{ samples, pick: pickHr, scale: HR_TREND }}
+        />
+        <Vital
+          value={values.spo2}
+          now={now}
+          size="main"
+          trend={{ samples, pick: pickSpo2, scale: SPO2_TREND }}
+        />
+        <Vital
+          value={values.bp}
+          now={now}
+          size="main"
+          className="vital-wide"
+          trend={{ samples, pick: pickSbp, scale: SBP_TREND }}
+        />
       </div>
       <div className="tile-minor">
         <Vital value={values.rr} now={now} size="minor" />

@@ -37,7 +37,18 @@ describe('OverviewScreen', () => {
       const at = new Date().toISOString();
       useClinic
         .getState()
-        .addSamples('c1', [{ id: 'x', at, hr: 64, source: 'device', chairId: 'c1', sessionId: null, receivedAt: at, enteredBy: null }]);
+        .addSamples('c1', [
+          {
+            id: 'x',
+            at,
+            hr: 64,
+            source: 'device',
+            chairId: 'c1',
+            sessionId: null,
+            receivedAt: at,
+            enteredBy: null,
+          },
+        ]);
     });
     expect(tiles[1]!.querySelector('[data-testid="value-hr"]')!.textContent).toBe('64');
     expect(tiles[0]!.querySelector('[data-testid="value-hr"]')!.textContent).toBe('--');
@@ -50,7 +61,9 @@ describe('OverviewScreen', () => {
     ]);
     useConnection.getState().live(0);
     renderOverview();
-    expect(screen.getAllByTestId('chair-tile').every((t) => t.getAttribute('data-offline') === 'false')).toBe(true);
+    expect(
+      screen.getAllByTestId('chair-tile').every((t) => t.getAttribute('data-offline') === 'false'),
+    ).toBe(true);
 
     act(() => {
       useConnection.getState().lost(1000);

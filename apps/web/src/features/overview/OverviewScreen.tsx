@@ -3,7 +3,15 @@ import { useConnection } from '../../store/connection';
 import { useNow } from '../../time/useNow';
 import { ChairTile } from './ChairTile';
 
-function ChairTileSlot({ chairId, now, offline }: { chairId: string; now: number; offline: boolean }) {
+function ChairTileSlot({
+  chairId,
+  now,
+  offline,
+}: {
+  chairId: string;
+  now: number;
+  offline: boolean;
+}) {
   const live = useClinic((s) => s.chairs[chairId]);
   if (live === undefined) return null;
   return <ChairTile live={live} now={now} offline={offline} />;
@@ -21,9 +29,14 @@ export function OverviewScreen() {
         Chairs
       </h1>
       {chairIds.length === 0 ? (
-        <p className="empty-note">No chairs yet. Chairs appear here as soon as the server lists them.</p>
+        <p className="empty-note">
+          No chairs yet. Chairs appear here as soon as the server lists them.
+        </p>
       ) : (
-        <div className={`tile-grid ${chairIds.length > 8 ? 'is-dense' : ''}`} data-chairs={chairIds.length}>
+        <div
+          className={`tile-grid ${chairIds.length > 8 ? 'is-dense' : ''}`}
+          data-chairs={chairIds.length}
+        >
           {chairIds.map((id) => (
             <ChairTileSlot key={id} chairId={id} now={now} offline={offline} />
           ))}

@@ -23,7 +23,11 @@ describe('sparklinePoints', () => {
 
   it('spans the last 10 minutes on a true time axis, newest at the right edge', () => {
     const end = SPARKLINE_WINDOW_MS;
-    const points = sparklinePoints([s('old', -60_000, 200), s('a', end / 2, 60), s('b', end, 100)], pickHr, { minSpan: 1 });
+    const points = sparklinePoints(
+      [s('old', -60_000, 200), s('a', end / 2, 60), s('b', end, 100)],
+      pickHr,
+      { minSpan: 1 },
+    );
     // The reading older than the window is left out; the middle one sits mid-width.
     expect(points).toBe('50.0,22.0 100.0,2.0');
   });

@@ -33,7 +33,8 @@ export function sparklinePoints(
   const points = all.filter(([t]) => t >= start);
   if (points.length < 2) return '';
   const step = Math.ceil(points.length / MAX_POINTS);
-  const kept = step > 1 ? points.filter((_, i) => i % step === 0 || i === points.length - 1) : points;
+  const kept =
+    step > 1 ? points.filter((_, i) => i % step === 0 || i === points.length - 1) : points;
   const t0 = start;
   const t1 = newest[0];
   let min = Infinity;

@@ -25,7 +25,12 @@ const NEVER = '--';
 
 /** The tile's values from the latest readings of a chair. */
 export function tileValues(latest: LatestReadings): Record<TileParameter, TileValue> {
-  const num = (parameter: TileParameter, label: string, unit: string, r: { value: number; atMs: number } | undefined): TileValue => ({
+  const num = (
+    parameter: TileParameter,
+    label: string,
+    unit: string,
+    r: { value: number; atMs: number } | undefined,
+  ): TileValue => ({
     parameter,
     label,
     unit,
@@ -34,7 +39,10 @@ export function tileValues(latest: LatestReadings): Record<TileParameter, TileVa
   });
   const { sbp, dbp } = latest;
   // Systolic and diastolic belong to one cuff reading; a diastolic from another time is not shown.
-  const dbpText = dbp !== undefined && sbp !== undefined && dbp.atMs === sbp.atMs ? String(Math.round(dbp.value)) : NEVER;
+  const dbpText =
+    dbp !== undefined && sbp !== undefined && dbp.atMs === sbp.atMs
+      ? String(Math.round(dbp.value))
+      : NEVER;
   return {
     hr: num('hr', 'HR', 'bpm', latest.hr),
     bp: {

@@ -9,7 +9,10 @@ const ROLE_NAMES: Record<Role, string> = {
 };
 
 // The clinic's own name is set at build time; the product name stands in without one.
-const CLINIC_NAME: string = typeof import.meta.env.VITE_CLINIC_NAME === 'string' ? import.meta.env.VITE_CLINIC_NAME : 'Infusion clinic';
+const CLINIC_NAME: string =
+  typeof import.meta.env.VITE_CLINIC_NAME === 'string'
+    ? import.meta.env.VITE_CLINIC_NAME
+    : 'Infusion clinic';
 
 export function Header({ user, now, onLogout }: { user: User; now: number; onLogout: () => void }) {
   return (
