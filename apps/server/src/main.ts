@@ -19,19 +19,15 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
-function loginBox(url: string, accounts: readonly string[], password: string): string {
-  const lines = [
-    'Chairside demo clinic is running',
-    '',
-    `Open ${url}`,
-    '',
-    ...accounts.map((a) => `  ${a.padEnd(8)} / ${password}`),
-    '',
-    'A training feed sends vitals to Chair 1..6 every second.',
-  ];
+/** A framed block on stdout, easy to spot among the JSON log lines. */
+function box(lines: readonly string[]): string {
   const width = Math.max(...lines.map((l) => l.length)) + 2;
   const bar = `+${'-'.repeat(width + 2)}+`;
   return [bar, ...lines.map((l) => `|  ${l.padEnd(width)}|`), bar].join('\n');
+}
+
+function accountLines(accounts: readonly string[], password: string): string[] {
+  return accounts.map((a) => `  ${a.padEnd(8)} / ${password}`);
 }
 
 async function main(): Promise<void> {
@@ -77,13 +73,33 @@ async function main(): Promise<void> {
   let feed: DemoFeed | null = null;
   if (demo) {
     feed = await startDemoFeed({ url, username: 'trainer', password: DEMO_PASSWORD, logger });
-    process.stdout.write(`\n${loginBox(url, DEMO_ROLES, DEMO_PASSWORD)}\n\n`);
+    const lines = [
+      'Chairside demo clinic is running',
+      '',
+      `Open ${url}`,
+      '',
+      ...accountLines(
+        DEMO_ROLES.filter((r) => r !== 'admin' || adminPassword === undefined),
+        DEMO_PASSWORD,
+      ),
+      ...(adminPassword === undefined ? [] : ['  admin    / (your ADMIN_PASSWORD)']),
+      '',
+      'A training feed sends vitals to Chair 1..6 every second.',
+    ];
+    process.stdout.write(`\n${box(lines)}\n\n`);
   }
   if (generatedAdminPassword !== null) {
     // Shown exactly once: it is stored only as a hash.
-    process.stdout.write(
-      `\n${loginBox(url, ['admin'], generatedAdminPassword).replace('Chairside demo clinic is running', 'First start: admin account created').replace('A training feed sends vitals to Chair 1..6 every second.', 'Write this password down now: it is shown only once.')}\n\n`,
-    );
+    const lines = [
+      'First start: admin account created',
+      '',
+      `Open ${url}`,
+      '',
+      ...accountLines(['admin'], generatedAdminPassword),
+      '',
+      'Write this password down now: it is shown only once.',
+    ];
+    process.stdout.write(`\n${box(lines)}\n\n`);
   }
 
   let stopping = false;

@@ -59,14 +59,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
     if (known === null) {
       logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unexpected error');
-      res
-        .status(500)
-        .json({
-          error: {
-            code: 'internal_error',
-            message: 'something went wrong on the server; it has been logged',
-          },
-        });
+      res.status(500).json({
+        error: {
+          code: 'internal_error',
+          message: 'something went wrong on the server; it has been logged',
+        },
+      });
       return;
     }
     res.status(known.status).json(known.toBody());

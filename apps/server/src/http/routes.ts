@@ -102,16 +102,14 @@ export function sessionsRouter(ctx: AuthContext): Router {
     requirePermission('sessions:manage'),
     async (req, res) => {
       const input = parseBody(SessionCreateSchema, req.body);
-      res
-        .status(201)
-        .json({
-          session: await createSession(
-            ctx,
-            currentUser(req).username,
-            pathParam(req, 'chairId'),
-            input,
-          ),
-        });
+      res.status(201).json({
+        session: await createSession(
+          ctx,
+          currentUser(req).username,
+          pathParam(req, 'chairId'),
+          input,
+        ),
+      });
     },
   );
   router.get('/sessions/:sessionId', auth, requirePermission('chairs:read'), async (req, res) => {

@@ -11,6 +11,7 @@ import type {
   User,
 } from '@chairside/core';
 import type { Logger } from 'pino';
+import { decodeJwt } from 'jose';
 import { authenticate } from '../domain/auth';
 import type { AuthContext } from '../domain/auth';
 import { DomainError, forbidden, invalid, notFound } from '../domain/errors';
@@ -20,6 +21,8 @@ import { ingestVitals } from '../domain/vitals';
 type InterServerEvents = DefaultEventsMap;
 export interface SocketData {
   user: User;
+  /** Epoch ms when the handshake token expires; the socket is closed then. */
+  tokenExpiresAt: number;
 }
 
 export type ChairsideIo = Server<
@@ -38,6 +41,9 @@ type ChairsideSocket = Socket<
 /** Room of the sockets that want one chair; `ALL_CHAIRS_ROOM` holds those that want every chair. */
 export const chairRoom = (chairId: string): string => `chair:${chairId}`;
 export const ALL_CHAIRS_ROOM = 'chairs:all';
+
+// setTimeout's limit (about 24.8 days); tokens live 12 h, so this only guards odd clocks.
+const MAX_TIMER_MS = 2_147_483_647;
 
 type ErrorAck = { ok: false; error: ErrorBody['error'] };
 
@@ -107,6 +113,8 @@ export function createRealtime(
     authenticate(ctx, token).then(
       (user) => {
         socket.data.user = user;
+        const exp = decodeJwt(token).exp;
+        socket.data.tokenExpiresAt = exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000;
         next();
       },
       () => {
@@ -116,6 +124,21 @@ export function createRealtime(
   });
 
   io.on('connection', (socket) => {
+    // A live connection must not outlive its token: close it when the token expires, so the
+    // client reconnects, gets `unauthorized` and asks the user to log in again.
+    const remaining = socket.data.tokenExpiresAt - ctx.clock();
+    if (Number.isFinite(remaining)) {
+      const expiry = setTimeout(
+        () => {
+          socket.disconnect(true);
+        },
+        Math.min(Math.max(remaining, 0), MAX_TIMER_MS),
+      );
+      socket.once('disconnect', () => {
+        clearTimeout(expiry);
+      });
+    }
+
     handle(socket, logger, 'subscribe', SubscribeSchema, 'vitals:read', async ({ chairIds }) => {
       const wanted = new Set<string>();
       if (chairIds === undefined) {
