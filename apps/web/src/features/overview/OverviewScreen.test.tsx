@@ -35,20 +35,18 @@ describe('OverviewScreen', () => {
 
     act(() => {
       const at = new Date().toISOString();
-      useClinic
-        .getState()
-        .addSamples('c1', [
-          {
-            id: 'x',
-            at,
-            hr: 64,
-            source: 'device',
-            chairId: 'c1',
-            sessionId: null,
-            receivedAt: at,
-            enteredBy: null,
-          },
-        ]);
+      useClinic.getState().addSamples('c1', [
+        {
+          id: 'x',
+          at,
+          hr: 64,
+          source: 'device',
+          chairId: 'c1',
+          sessionId: null,
+          receivedAt: at,
+          enteredBy: null,
+        },
+      ]);
     });
     expect(tiles[1]!.querySelector('[data-testid="value-hr"]')!.textContent).toBe('64');
     expect(tiles[0]!.querySelector('[data-testid="value-hr"]')!.textContent).toBe('--');
