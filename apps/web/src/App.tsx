@@ -48,7 +48,8 @@ function Shell() {
   const logout = useAuth((s) => s.logout);
   if (user === null) return null;
   return (
-    <div className={`app app-${status}`}>
+    // data-connection lets a browser test wait for "live" (subscribed), not just "not lost".
+    <div className={`app app-${status}`} data-connection={status}>
       <a className="skip-link" href="#content">
         Skip to chairs
       </a>
