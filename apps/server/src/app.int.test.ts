@@ -158,6 +158,7 @@ describe('dashboard serving', () => {
     expect(await deep.text()).toContain('chairside app');
     const asset = await fetch(`${t.url}/assets/app.js`);
     expect(asset.headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${t.url}/assets/old-hash.js`)).status).toBe(404);
     const api = await fetch(`${t.url}/api/v1/nothing-here`);
     expect(api.status).toBe(404);
     expect(((await api.json()) as ErrorBody).error.code).toBe('not_found');

@@ -88,6 +88,11 @@ function serveDashboard(app: Express, webDist: string | null): void {
       next();
       return;
     }
+    // A missing file (an old asset hash) is a 404, not the app's HTML served as script.
+    if (/\.[a-z0-9]+$/i.test(req.path)) {
+      res.status(404).type('text').send('not found');
+      return;
+    }
     const index = webDist === null ? null : join(webDist, 'index.html');
     if (index !== null && existsSync(index)) res.sendFile(index);
     else res.type('html').send(NOT_BUILT_PAGE);
