@@ -17,6 +17,7 @@ import { useConnection } from './store/connection';
 import { appClock, useNow } from './time/useNow';
 import { ConnectionBanner } from './features/shell/ConnectionBanner';
 import { Header } from './features/shell/Header';
+import { ScreenErrorBoundary } from './features/shell/ScreenErrorBoundary';
 import { LoginScreen } from './features/login/LoginScreen';
 import { OverviewScreen } from './features/overview/OverviewScreen';
 
@@ -107,9 +108,11 @@ export function App() {
           <Route
             path="/chairs/:chairId"
             element={
-              <Suspense fallback={<p className="loading-note">Loading the chair…</p>}>
-                <ChairDetailScreen />
-              </Suspense>
+              <ScreenErrorBoundary>
+                <Suspense fallback={<p className="loading-note">Loading the chair…</p>}>
+                  <ChairDetailScreen />
+                </Suspense>
+              </ScreenErrorBoundary>
             }
           />
           <Route path="*" element={<NotFound />} />
