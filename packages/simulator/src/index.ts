@@ -41,3 +41,5 @@ export type {
   ReplayOptions,
   ReplayResult,
 } from './physionet';
+export { FeedClient } from './feed-client';
+export type { FeedClientEvent, FeedClientOptions, FeedClientStats, IngestError } from './feed-client';
