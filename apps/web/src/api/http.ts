@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AlertSchema,
   ChairSchema,
   ErrorBodySchema,
   SessionSchema,
@@ -7,6 +8,10 @@ import {
   UserSchema,
 } from '@chairside/core';
 import type {
+  Alert,
+  AlertKind,
+  AlertPriority,
+  AlertState,
   Chair,
   ErrorIssue,
   Login,
@@ -48,6 +53,32 @@ export interface IngestResult {
   duplicates: number;
 }
 
+/** An alert as the history lists it: with how long it took to be acknowledged (null: not yet). */
+export const AlertRecordSchema = AlertSchema.extend({
+  timeToAcknowledgeMs: z.number().nullable().default(null),
+});
+export type AlertRecord = z.infer<typeof AlertRecordSchema>;
+
+/** A chair's shared 2-minute audio pause: every viewer's alarm sound for it pauses until `until`. */
+export const AudioPauseSchema = z.object({
+  chairId: z.string(),
+  by: z.string(),
+  from: z.string(),
+  until: z.string(),
+});
+export type AudioPause = z.infer<typeof AudioPauseSchema>;
+
+export interface AlertQuery {
+  chairId?: string;
+  sessionId?: string;
+  from?: Date | number | string;
+  to?: Date | number | string;
+  priority?: AlertPriority;
+  state?: AlertState;
+  kind?: AlertKind;
+  limit?: number;
+}
+
 export interface ApiClient {
   login(credentials: Login): Promise<LoginResult>;
   listChairs(): Promise<Chair[]>;
@@ -55,6 +86,14 @@ export interface ApiClient {
   postVitals(chairId: string, samples: SampleInput | SampleInput[]): Promise<IngestResult>;
   createSession(chairId: string, session: SessionCreate): Promise<Session>;
   postSessionEvent(sessionId: string, event: SessionEventInput): Promise<Session>;
+  getSession(sessionId: string): Promise<Session>;
+  /** Alert history, newest first. */
+  listAlerts(query?: AlertQuery): Promise<AlertRecord[]>;
+  /** Acknowledges for everyone; the answer is the alert as it now stands. */
+  acknowledgeAlert(alertId: string): Promise<Alert>;
+  /** Pauses a chair's alarm sound for every viewer (2 minutes). */
+  pauseAudio(chairId: string): Promise<AudioPause>;
+  getAudioPause(chairId: string): Promise<AudioPause | null>;
 }
 
 export interface ApiClientOptions {
@@ -77,6 +116,9 @@ const ChairsSchema = z.object({ chairs: z.array(ChairSchema) });
 const SamplesSchema = z.object({ samples: z.array(WireSampleSchema) });
 const SessionResultSchema = z.object({ session: SessionSchema });
 const IngestResultSchema = z.object({ accepted: z.number(), duplicates: z.number() });
+const AlertsSchema = z.object({ alerts: z.array(AlertRecordSchema) });
+const AlertResultSchema = z.object({ alert: AlertSchema });
+const AudioPauseResultSchema = z.object({ pause: AudioPauseSchema.nullable() });
 
 /** Parses a socket or HTTP payload of stored samples; what does not match is dropped. */
 export function parseStoredSamples(samples: unknown): StoredSample[] {
@@ -188,5 +230,47 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           event,
         )
       ).session,
+    getSession: async (sessionId) =>
+      (await request('GET', `/sessions/${encodeURIComponent(sessionId)}`, SessionResultSchema))
+        .session,
+    listAlerts: async (query = {}) => {
+      const params = new URLSearchParams();
+      for (const key of ['chairId', 'sessionId', 'priority', 'state', 'kind'] as const) {
+        const value = query[key];
+        if (value !== undefined && value !== '') params.set(key, value);
+      }
+      if (query.from !== undefined) params.set('from', toIso(query.from));
+      if (query.to !== undefined) params.set('to', toIso(query.to));
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      const qs = params.size > 0 ? `?${params.toString()}` : '';
+      return (await request('GET', `/alerts${qs}`, AlertsSchema)).alerts;
+    },
+    acknowledgeAlert: async (alertId) =>
+      (
+        await request(
+          'POST',
+          `/alerts/${encodeURIComponent(alertId)}/acknowledge`,
+          AlertResultSchema,
+        )
+      ).alert,
+    pauseAudio: async (chairId) => {
+      const { pause } = await request(
+        'POST',
+        `/chairs/${encodeURIComponent(chairId)}/audio-pause`,
+        AudioPauseResultSchema,
+      );
+      if (pause === null) {
+        throw new ApiError(200, 'bad_response', 'The server did not start the audio pause.');
+      }
+      return pause;
+    },
+    getAudioPause: async (chairId) =>
+      (
+        await request(
+          'GET',
+          `/chairs/${encodeURIComponent(chairId)}/audio-pause`,
+          AudioPauseResultSchema,
+        )
+      ).pause,
   };
 }
