@@ -1,6 +1,12 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ErrorBody, IngestAck, SampleInput, ServerToClientEvents } from '@chairside/core';
+import type {
+  ClientToServerEvents,
+  ErrorBody,
+  IngestAck,
+  SampleInput,
+  ServerToClientEvents,
+} from '@chairside/core';
 
 /**
  * FeedClient: how a bedside device (or the training simulator) delivers readings to Chairside
@@ -20,9 +26,19 @@ export type FeedClientEvent =
   | { readonly type: 'connected'; readonly reconnect: boolean }
   | { readonly type: 'disconnected'; readonly reason: string; readonly buffered: number }
   /** The server refused these readings for good (invalid, forbidden, unknown chair): dropped. */
-  | { readonly type: 'rejected'; readonly chairId: string; readonly count: number; readonly error: IngestError }
+  | {
+      readonly type: 'rejected';
+      readonly chairId: string;
+      readonly count: number;
+      readonly error: IngestError;
+    }
   /** The server failed on its side; the batch is kept and retried after `retryInMs`. */
-  | { readonly type: 'server-error'; readonly chairId: string; readonly error: IngestError; readonly retryInMs: number }
+  | {
+      readonly type: 'server-error';
+      readonly chairId: string;
+      readonly error: IngestError;
+      readonly retryInMs: number;
+    }
   /** The buffer of a chair is full: its oldest readings are being dropped (reported once per chair). */
   | { readonly type: 'buffer-full'; readonly chairId: string; readonly limit: number }
   /** The server refused the token; without `renewToken` the feed stays down. */
@@ -89,6 +105,33 @@ interface Flight {
 const PERMANENT_CODES = new Set(['validation_failed', 'bad_request', 'forbidden', 'not_found']);
 const MAX_RETRY_DELAY_MS = 30_000;
 
+function validIssues(issues: unknown): boolean {
+  if (issues === undefined) return true;
+  return (
+    Array.isArray(issues) &&
+    issues.every((issue: unknown) => {
+      if (typeof issue !== 'object' || issue === null) return false;
+      const fields = issue as Record<string, unknown>;
+      return typeof fields['path'] === 'string' && typeof fields['message'] === 'string';
+    })
+  );
+}
+
+function isIngestAck(value: unknown): value is IngestAck {
+  if (typeof value !== 'object' || value === null) return false;
+  const ack = value as Record<string, unknown>;
+  if (ack['ok'] === true)
+    return typeof ack['accepted'] === 'number' && typeof ack['duplicates'] === 'number';
+  if (ack['ok'] !== false || typeof ack['error'] !== 'object' || ack['error'] === null)
+    return false;
+  const error = ack['error'] as Record<string, unknown>;
+  return (
+    typeof error['code'] === 'string' &&
+    typeof error['message'] === 'string' &&
+    validIssues(error['issues'])
+  );
+}
+
 /** The readings of one chair, oldest first, with the batch in flight (always a prefix). */
 class ChairQueue {
   private items: Pending[] = [];
@@ -125,7 +168,11 @@ class ChairQueue {
   /** Removes every reading up to and including seq; returns how many. */
   removeThrough(seq: number): number {
     let removed = 0;
-    for (let item = this.items[this.head]; item !== undefined && item.seq <= seq; item = this.items[this.head]) {
+    for (
+      let item = this.items[this.head];
+      item !== undefined && item.seq <= seq;
+      item = this.items[this.head]
+    ) {
       this.head++;
       removed++;
     }
@@ -169,7 +216,16 @@ export class FeedClient {
   private seq = 0;
   private everConnected = false;
   private closed = false;
-  private counts = { queued: 0, sent: 0, acked: 0, accepted: 0, duplicates: 0, rejected: 0, dropped: 0, reconnects: 0 };
+  private counts = {
+    queued: 0,
+    sent: 0,
+    acked: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    dropped: 0,
+    reconnects: 0,
+  };
   private lastError: string | null = null;
 
   constructor(options: FeedClientOptions) {
@@ -182,7 +238,8 @@ export class FeedClient {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.maxServerErrorRetries = options.maxServerErrorRetries ?? 10;
     this.onEvent = options.onEvent ?? (() => undefined);
-    if (!(this.maxBuffered >= 1) || !(this.maxBatch >= 1)) throw new RangeError('maxBufferedPerChair and maxBatch must be at least 1');
+    if (!(this.maxBuffered >= 1) || !(this.maxBatch >= 1))
+      throw new RangeError('maxBufferedPerChair and maxBatch must be at least 1');
 
     this.socket = io(options.url, {
       // A function, so a renewed token is used on the next handshake.
@@ -242,7 +299,8 @@ export class FeedClient {
     let oldestAt: number | null = null;
     for (const queue of this.queues.values()) {
       const oldest = queue.oldest();
-      if (oldest !== undefined && (oldestAt === null || oldest.queuedAtMs < oldestAt)) oldestAt = oldest.queuedAtMs;
+      if (oldest !== undefined && (oldestAt === null || oldest.queuedAtMs < oldestAt))
+        oldestAt = oldest.queuedAtMs;
     }
     return {
       connected: this.socket.connected,
@@ -296,7 +354,8 @@ export class FeedClient {
   /** Sends the next batch of a chair unless one is in flight, a retry is pending or the link is down. */
   private pump(chairId: string): void {
     const queue = this.queues.get(chairId);
-    if (queue === undefined || this.closed || queue.inFlight !== null || queue.retryTimer !== null) return;
+    if (queue === undefined || this.closed || queue.inFlight !== null || queue.retryTimer !== null)
+      return;
     if (!this.socket.connected) return;
     const batch = queue.peek(this.maxBatch);
     const last = batch[batch.length - 1];
@@ -309,18 +368,36 @@ export class FeedClient {
     this.counts.sent += batch.length;
     this.socket
       .timeout(this.ackTimeoutMs)
-      .emit('vitals', { chairId, samples: batch.map((p) => p.sample) }, (error: Error | null, ack: IngestAck) => {
-        if (queue.inFlight !== flight) return;
-        queue.inFlight = null;
-        if (error !== null) {
-          // No ack (timeout or the link dropped): the batch stays at the head and is resent,
-          // now if still connected, else on the next 'connect'.
-          this.lastError = error.message;
-          this.pump(chairId);
-          return;
-        }
-        this.onAck(chairId, queue, flight, ack);
-      });
+      .emit(
+        'vitals',
+        { chairId, samples: batch.map((p) => p.sample) },
+        (error: Error | null, ack: unknown) => {
+          if (queue.inFlight !== flight) return;
+          queue.inFlight = null;
+          if (error !== null) {
+            // No ack (timeout or the link dropped): the batch stays at the head and is resent,
+            // now if still connected, else on the next 'connect'.
+            this.lastError = error.message;
+            this.pump(chairId);
+            return;
+          }
+          // Anything can arrive; an answer that is not an ack is a failure on the server's side.
+          this.onAck(
+            chairId,
+            queue,
+            flight,
+            isIngestAck(ack)
+              ? ack
+              : {
+                  ok: false,
+                  error: {
+                    code: 'malformed_ack',
+                    message: 'the server answered with something that is not an ingest ack',
+                  },
+                },
+          );
+        },
+      );
   }
 
   private onAck(chairId: string, queue: ChairQueue, flight: Flight, ack: IngestAck): void {
@@ -343,7 +420,10 @@ export class FeedClient {
       this.reject(chairId, queue, flight, ack.error);
       return;
     }
-    const retryInMs = Math.min(this.retryDelayMs * 2 ** (queue.serverErrors - 1), MAX_RETRY_DELAY_MS);
+    const retryInMs = Math.min(
+      this.retryDelayMs * 2 ** (queue.serverErrors - 1),
+      MAX_RETRY_DELAY_MS,
+    );
     this.onEvent({ type: 'server-error', chairId, error: ack.error, retryInMs });
     queue.retryTimer = setTimeout(() => {
       queue.retryTimer = null;
@@ -366,7 +446,8 @@ export class FeedClient {
         if (seq !== undefined) refused.add(seq);
       }
     }
-    const count = refused.size > 0 ? queue.removeSeqs(refused) : queue.removeThrough(flight.upToSeq);
+    const count =
+      refused.size > 0 ? queue.removeSeqs(refused) : queue.removeThrough(flight.upToSeq);
     this.counts.rejected += count;
     this.onEvent({ type: 'rejected', chairId, count, error });
     this.pump(chairId);
@@ -386,7 +467,10 @@ export class FeedClient {
       (error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
         this.lastError = reason;
-        this.onEvent({ type: 'auth-failed', message: `${message}; renewing the token failed: ${reason}` });
+        this.onEvent({
+          type: 'auth-failed',
+          message: `${message}; renewing the token failed: ${reason}`,
+        });
       },
     );
   }
