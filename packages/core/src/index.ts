@@ -8,3 +8,5 @@ export * from './alert';
 export * from './auth';
 export * from './socket';
 export * from './alarms';
+export * from './aldrete';
+export * from './downsample';
