@@ -13,6 +13,7 @@ import type {
   AlertPriority,
   AlertState,
   Chair,
+  ChairCreate,
   ErrorIssue,
   Login,
   SampleInput,
@@ -21,6 +22,7 @@ import type {
   SessionEventInput,
   StoredSample,
   User,
+  UserCreate,
 } from '@chairside/core';
 
 /** An answer from the server that is not a success, in the contract's words (CONTRACT.md 3). */
@@ -94,6 +96,9 @@ export interface ApiClient {
   /** Pauses a chair's alarm sound for every viewer (2 minutes). */
   pauseAudio(chairId: string): Promise<AudioPause>;
   getAudioPause(chairId: string): Promise<AudioPause | null>;
+  createChair(chair: ChairCreate): Promise<{ id: string; label: string }>;
+  listUsers(): Promise<User[]>;
+  createUser(user: UserCreate): Promise<User>;
 }
 
 export interface ApiClientOptions {
@@ -116,6 +121,9 @@ const ChairsSchema = z.object({ chairs: z.array(ChairSchema) });
 const SamplesSchema = z.object({ samples: z.array(WireSampleSchema) });
 const SessionResultSchema = z.object({ session: SessionSchema });
 const IngestResultSchema = z.object({ accepted: z.number(), duplicates: z.number() });
+const CreatedChairSchema = z.object({ chair: z.object({ id: z.string(), label: z.string() }) });
+const UsersSchema = z.object({ users: z.array(UserSchema) });
+const CreatedUserSchema = z.object({ user: UserSchema });
 const AlertsSchema = z.object({ alerts: z.array(AlertRecordSchema) });
 const AlertResultSchema = z.object({ alert: AlertSchema });
 const AudioPauseResultSchema = z.object({ pause: AudioPauseSchema.nullable() });
@@ -230,6 +238,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           event,
         )
       ).session,
+    createChair: async (chair) =>
+      (await request('POST', '/chairs', CreatedChairSchema, chair)).chair,
+    listUsers: async () => (await request('GET', '/users', UsersSchema)).users,
+    createUser: async (user) => (await request('POST', '/users', CreatedUserSchema, user)).user,
     getSession: async (sessionId) =>
       (await request('GET', `/sessions/${encodeURIComponent(sessionId)}`, SessionResultSchema))
         .session,
