@@ -4,7 +4,7 @@ import { AlertSchema, ChairSchema } from '@chairside/core';
 import type { ClientToServerEvents, ServerToClientEvents } from '@chairside/core';
 import type { ApiClient } from './http';
 import { parseStoredSamples } from './http';
-import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, useClinic } from '../store/clinic';
+import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, MAX_ALERTS_KEPT, useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
 
 export type ClinicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -46,6 +46,25 @@ export async function backfillClinic(api: ApiClient, now: number): Promise<void>
 }
 
 /**
+ * Fetches the open alarms (active and acknowledged) and each chair's audio pause, so a reload or
+ * a reconnect shows every alarm still standing, not only the ones raised from now on.
+ */
+export async function backfillAlarms(api: ApiClient): Promise<void> {
+  const heldBefore = useClinic.getState().alerts;
+  const [active, acknowledged] = await Promise.all([
+    api.listAlerts({ state: 'active', limit: MAX_ALERTS_KEPT }),
+    api.listAlerts({ state: 'acknowledged', limit: MAX_ALERTS_KEPT }),
+  ]);
+  useClinic.getState().reconcileOpenAlerts([...active, ...acknowledged], heldBefore);
+  const chairIds = useClinic.getState().chairIds;
+  await Promise.allSettled(
+    chairIds.map(async (chairId) => {
+      useClinic.getState().setAudioPause(chairId, await api.getAudioPause(chairId));
+    }),
+  );
+}
+
+/**
  * The dashboard's live link: one Socket.io connection that subscribes to every chair, routes
  * `vitals`, `chair` and `alert` into the stores and reports its state. Returns a function that
  * closes it.
@@ -61,6 +80,9 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
   const backfill = () => {
     backfillClinic(api, clock()).catch(() => {
       // The socket is live and will keep delivering; a failed backfill shows as gaps and ages.
+    });
+    backfillAlarms(api).catch(() => {
+      // Live alert messages keep coming; only alarms raised while we were away may be missing.
     });
   };
 

@@ -125,6 +125,14 @@ export function updateLatest(
   return next;
 }
 
+/** A chair's shared audio pause: who paused it and until when (server times, ISO). */
+export interface AudioPauseHeld {
+  chairId: string;
+  by: string;
+  from: string;
+  until: string;
+}
+
 interface ClinicState {
   /** Chairs in the clinic's order (as the server lists them). */
   chairIds: readonly string[];
@@ -137,6 +145,18 @@ interface ClinicState {
   upsertChair: (chair: Chair) => void;
   addSamples: (chairId: string, samples: readonly StoredSample[]) => void;
   recordAlert: (alert: Alert) => void;
+  /**
+   * Takes in the server's list of open alerts after a (re)connect. An open alert held here that
+   * is missing from the list, and that no live message touched since `heldBefore` was read,
+   * ended while we were away: it leaves the open view (the history keeps it).
+   */
+  reconcileOpenAlerts: (
+    open: readonly Alert[],
+    heldBefore: Readonly<Record<string, Alert>>,
+  ) => void;
+  /** Shared audio pauses by chair id (CONTRACT audio-pause): every viewer's sound pauses. */
+  audioPauses: Readonly<Record<string, AudioPauseHeld>>;
+  setAudioPause: (chairId: string, pause: AudioPauseHeld | null) => void;
   clear: () => void;
 }
 
@@ -148,6 +168,7 @@ export const useClinic = create<ClinicState>()((set) => ({
   chairIds: [],
   chairs: {},
   alerts: {},
+  audioPauses: {},
   setChairs: (chairs) => {
     set((state) => {
       const next: Record<string, ChairLive> = {};
@@ -199,7 +220,33 @@ export const useClinic = create<ClinicState>()((set) => ({
       return { alerts };
     });
   },
+  reconcileOpenAlerts: (open, heldBefore) => {
+    set((state) => {
+      const alerts: Record<string, Alert> = { ...state.alerts };
+      const listed = new Set(open.map((a) => a.id));
+      for (const held of Object.values(state.alerts)) {
+        if (held.state !== 'cleared' && !listed.has(held.id) && heldBefore[held.id] === held) {
+          Reflect.deleteProperty(alerts, held.id);
+        }
+      }
+      for (const a of open) {
+        // A live message newer than the list (same alert, touched since) wins.
+        if (state.alerts[a.id] === undefined || state.alerts[a.id] === heldBefore[a.id]) {
+          alerts[a.id] = a;
+        }
+      }
+      return { alerts };
+    });
+  },
+  setAudioPause: (chairId, pause) => {
+    set((state) => {
+      const audioPauses: Record<string, AudioPauseHeld> = { ...state.audioPauses };
+      if (pause === null) Reflect.deleteProperty(audioPauses, chairId);
+      else audioPauses[chairId] = pause;
+      return { audioPauses };
+    });
+  },
   clear: () => {
-    set({ chairIds: [], chairs: {}, alerts: {} });
+    set({ chairIds: [], chairs: {}, alerts: {}, audioPauses: {} });
   },
 }));
