@@ -257,10 +257,12 @@ export class FeedClient {
       for (const chairId of this.queues.keys()) this.pump(chairId);
     });
     this.socket.on('disconnect', (reason) => {
+      // Our own close() is not a lost link.
+      if (this.closed) return;
       this.onEvent({ type: 'disconnected', reason, buffered: this.bufferedCount() });
       // The server closed us on purpose (e.g. the token expired): socket.io does not retry that
       // by itself; reconnecting either works or ends in connect_error "unauthorized" below.
-      if (reason === 'io server disconnect' && !this.closed) this.socket.connect();
+      if (reason === 'io server disconnect') this.socket.connect();
     });
     this.socket.on('connect_error', (error) => {
       this.lastError = error.message;
