@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Link } from 'react-router';
-import type { StoredSample } from '@chairside/core';
+import type { Alert, StoredSample } from '@chairside/core';
+import { spokenAlarms, TileAlarm, tileAlarmClass } from '../alarms/TileAlarm';
 import type { ChairLive } from '../../store/clinic';
 import { formatAge, isStale } from '../../time/format';
 import { Sparkline } from './Sparkline';
@@ -82,11 +83,14 @@ export const ChairTile = memo(function ChairTile({
   live,
   now,
   offline,
+  alarms,
 }: {
   live: ChairLive;
   now: number;
   /** The dashboard's own connection is down: nothing here is live. */
   offline: boolean;
+  /** This chair's open alarms, most urgent first. */
+  alarms?: readonly Alert[];
 }) {
   const { chair, samples, latest } = live;
   const values = tileValues(latest);
@@ -96,6 +100,7 @@ export const ChairTile = memo(function ChairTile({
 
   const label = [
     chair.label,
+    spokenAlarms(alarms),
     patientRef ?? undefined,
     session.text,
     ...[
@@ -114,7 +119,7 @@ export const ChairTile = memo(function ChairTile({
   return (
     <Link
       to={`/chairs/${encodeURIComponent(chair.id)}`}
-      className={`chair-tile ${offline ? 'is-offline' : ''}`}
+      className={`chair-tile ${offline ? 'is-offline' : ''} ${tileAlarmClass(alarms)}`}
       data-testid="chair-tile"
       data-chair-id={chair.id}
       data-offline={offline ? 'true' : 'false'}
@@ -129,6 +134,7 @@ export const ChairTile = memo(function ChairTile({
           <span aria-hidden="true">{session.mark}</span> {session.text}
         </span>
       </div>
+      <TileAlarm alarms={alarms} />
       <div className="tile-main">
         <Vital
           value={values.hr}

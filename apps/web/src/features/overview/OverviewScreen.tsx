@@ -1,33 +1,71 @@
+import { useMemo, useState } from 'react';
+import type { Alert } from '@chairside/core';
 import { useClinic } from '../../store/clinic';
 import { useConnection } from '../../store/connection';
 import { useNow } from '../../time/useNow';
+import { openAlarmsByChair } from '../alarms/ordering';
+import { useAttentionOrder } from '../alarms/useAttentionOrder';
 import { ChairTile } from './ChairTile';
 
 function ChairTileSlot({
   chairId,
   now,
   offline,
+  alarms,
 }: {
   chairId: string;
   now: number;
   offline: boolean;
+  alarms: readonly Alert[] | undefined;
 }) {
   const live = useClinic((s) => s.chairs[chairId]);
   if (live === undefined) return null;
-  return <ChairTile live={live} now={now} offline={offline} />;
+  return <ChairTile live={live} now={now} offline={offline} alarms={alarms} />;
 }
 
-/** Home: one tile per chair, in the clinic's order. */
+const ATTENTION_KEY = 'chairside-attention-first';
+
+function storedAttentionFirst(): boolean {
+  try {
+    return localStorage.getItem(ATTENTION_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+/** Home: one tile per chair; with "attention first", chairs with alarms lead. */
 export function OverviewScreen() {
   const chairIds = useClinic((s) => s.chairIds);
+  const alerts = useClinic((s) => s.alerts);
   const offline = useConnection((s) => s.status === 'lost');
   const now = useNow();
+  const [attentionFirst, setAttentionFirst] = useState(storedAttentionFirst);
+  const byChair = useMemo(() => openAlarmsByChair(Object.values(alerts)), [alerts]);
+  const order = useAttentionOrder(chairIds, byChair, attentionFirst);
 
   return (
     <main className="overview" aria-labelledby="overview-title">
-      <h1 id="overview-title" className="visually-hidden">
-        Chairs
-      </h1>
+      <div className="overview-bar">
+        <h1 id="overview-title" className="visually-hidden">
+          Chairs
+        </h1>
+        <button
+          type="button"
+          className="button attention-toggle"
+          aria-pressed={attentionFirst}
+          onClick={() => {
+            const next = !attentionFirst;
+            setAttentionFirst(next);
+            try {
+              localStorage.setItem(ATTENTION_KEY, next ? 'on' : 'off');
+            } catch {
+              // Private mode: the choice lasts for this page only.
+            }
+          }}
+        >
+          {attentionFirst ? 'Order: alarms first' : 'Order: chair number'}
+        </button>
+      </div>
       {chairIds.length === 0 ? (
         <p className="empty-note">
           No chairs yet. Chairs appear here as soon as the server lists them.
@@ -37,8 +75,14 @@ export function OverviewScreen() {
           className={`tile-grid ${chairIds.length > 8 ? 'is-dense' : ''}`}
           data-chairs={chairIds.length}
         >
-          {chairIds.map((id) => (
-            <ChairTileSlot key={id} chairId={id} now={now} offline={offline} />
+          {order.map((id) => (
+            <ChairTileSlot
+              key={id}
+              chairId={id}
+              now={now}
+              offline={offline}
+              alarms={byChair.get(id)}
+            />
           ))}
         </div>
       )}

@@ -1,0 +1,174 @@
+import { useMemo, useState } from 'react';
+import { can } from '@chairside/core';
+import type { Alert, Role } from '@chairside/core';
+import { useApi } from '../../api/ApiContext';
+import { ApiError } from '../../api/http';
+import { useClinic } from '../../store/clinic';
+import type { AudioPauseHeld } from '../../store/clinic';
+import { formatAge, formatDuration } from '../../time/format';
+import { alarmKindWords, alarmMarker, openAlarmsInOrder } from './ordering';
+
+/** "acknowledged by amy 12 s ago": shared by every viewer, straight from the alert itself. */
+export function acknowledgedText(alert: Alert, now: number): string | null {
+  if (alert.acknowledgedBy === null) return null;
+  const when =
+    alert.acknowledgedAt === null
+      ? ''
+      : ` ${formatAge(now - Date.parse(alert.acknowledgedAt))} ago`;
+  return `acknowledged by ${alert.acknowledgedBy}${when}`;
+}
+
+/** The pause still running at `now`, or null. */
+export function runningPause(
+  pause: AudioPauseHeld | undefined,
+  now: number,
+): AudioPauseHeld | null {
+  return pause !== undefined && Date.parse(pause.until) > now ? pause : null;
+}
+
+function AlarmRow({
+  alert,
+  chairLabel,
+  now,
+  role,
+  pause,
+}: {
+  alert: Alert;
+  chairLabel: string;
+  now: number;
+  role: Role;
+  pause: AudioPauseHeld | null;
+}) {
+  const api = useApi();
+  const recordAlert = useClinic((s) => s.recordAlert);
+  const setAudioPause = useClinic((s) => s.setAudioPause);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const mayAct = can(role, 'alerts:acknowledge');
+  const waiting = alert.state === 'active';
+  const escalated = waiting && alert.escalatedAt !== null && alert.escalatedAt !== undefined;
+  const acked = acknowledgedText(alert, now);
+  const technical = alert.kind === 'technical';
+
+  const act = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await what();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'That did not reach the server. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li
+      className={`alarm-row alarm-${technical ? 'technical' : alert.priority} ${waiting ? 'is-unacknowledged' : 'is-acknowledged'} ${escalated ? 'is-escalated' : ''}`}
+      data-testid="alarm-row"
+      data-alert-id={alert.id}
+      data-priority={alert.priority}
+    >
+      <span className="alarm-marker" aria-hidden="true">
+        {alarmMarker(alert)}
+      </span>
+      <span className="visually-hidden">{alarmKindWords(alert)}: </span>
+      <span className="alarm-chair">{chairLabel}</span>
+      <span className="alarm-message" data-testid="alarm-message">
+        {alert.message}
+      </span>
+      <span className="alarm-age">for {formatAge(now - Date.parse(alert.raisedAt))}</span>
+      {escalated && (
+        <span className="alarm-escalated" data-testid="alarm-escalated">
+          ESCALATED
+        </span>
+      )}
+      <span className="alarm-ack" data-testid="alarm-ack">
+        {acked ?? 'not acknowledged'}
+      </span>
+      {pause !== null && (
+        <span className="alarm-paused" data-testid="alarm-paused">
+          <span aria-hidden="true">🔇</span> sound paused by {pause.by},{' '}
+          {formatDuration(Date.parse(pause.until) - now)} left
+        </span>
+      )}
+      {error !== null && (
+        <span className="alarm-error" role="alert">
+          {error}
+        </span>
+      )}
+      {mayAct && (
+        <span className="alarm-actions">
+          {waiting && (
+            <button
+              type="button"
+              className="button alarm-ack-button"
+              disabled={busy}
+              aria-label={`Acknowledge ${chairLabel}: ${alert.message}`}
+              onClick={() => {
+                void act(async () => {
+                  recordAlert(await api.acknowledgeAlert(alert.id));
+                });
+              }}
+            >
+              Acknowledge
+            </button>
+          )}
+          {pause === null && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-label={`Pause alarm sound of ${chairLabel} for 2 minutes`}
+              onClick={() => {
+                void act(async () => {
+                  setAudioPause(alert.chairId, await api.pauseAudio(alert.chairId));
+                });
+              }}
+            >
+              Pause sound 2 min
+            </button>
+          )}
+        </span>
+      )}
+    </li>
+  );
+}
+
+/**
+ * Every open alarm of the clinic, most urgent first: the nurse's work list. Acknowledging goes
+ * through the server, so every viewer sees who did it at once.
+ */
+export function AlarmBanner({ now, role }: { now: number; role: Role }) {
+  const alerts = useClinic((s) => s.alerts);
+  const chairs = useClinic((s) => s.chairs);
+  const pauses = useClinic((s) => s.audioPauses);
+  const open = useMemo(() => openAlarmsInOrder(Object.values(alerts)), [alerts]);
+  if (open.length === 0) {
+    return (
+      <section className="alarm-banner is-empty" aria-label="Alarms" data-testid="alarm-banner">
+        <p className="alarm-none">No active alarms</p>
+      </section>
+    );
+  }
+  const waiting = open.filter((a) => a.state === 'active').length;
+  return (
+    <section className="alarm-banner" aria-label="Active alarms" data-testid="alarm-banner">
+      <h2 className="alarm-banner-title">
+        Alarms: {open.length} open, {waiting} not acknowledged
+      </h2>
+      <ol className="alarm-list">
+        {open.map((alert) => (
+          <AlarmRow
+            key={alert.id}
+            alert={alert}
+            chairLabel={chairs[alert.chairId]?.chair.label ?? alert.chairId}
+            now={now}
+            role={role}
+            pause={runningPause(pauses[alert.chairId], now)}
+          />
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Alert } from '@chairside/core';
+import { alarmKindWords, alarmMarker } from './ordering';
+
+/** The tile's class for its most urgent open alarm: colour, border and flash come from CSS. */
+export function tileAlarmClass(alarms: readonly Alert[] | undefined): string {
+  const top = alarms?.[0];
+  if (top === undefined) return '';
+  const kind = top.kind === 'technical' ? 'technical' : top.priority;
+  return `has-alarm tile-alarm-${kind} ${top.state === 'active' ? 'is-unacknowledged' : ''}`;
+}
+
+/** What a screen reader hears about a chair's alarms, as part of the tile's name. */
+export function spokenAlarms(alarms: readonly Alert[] | undefined): string | undefined {
+  const top = alarms?.[0];
+  if (top === undefined) return undefined;
+  const more = alarms !== undefined && alarms.length > 1 ? `, ${alarms.length - 1} more` : '';
+  const acked = top.acknowledgedBy === null ? '' : `, acknowledged by ${top.acknowledgedBy}`;
+  return `${alarmKindWords(top)}: ${top.message}${acked}${more}`;
+}
+
+/**
+ * The alarm strip of a chair tile: the shape marker (!!!, !!, !, INOP) and the message in words,
+ * so the alarm is read without relying on colour.
+ */
+export function TileAlarm({ alarms }: { alarms: readonly Alert[] | undefined }) {
+  const top = alarms?.[0];
+  if (alarms === undefined || top === undefined) return null;
+  const kind = top.kind === 'technical' ? 'technical' : top.priority;
+  return (
+    <div
+      className={`tile-alarm alarm-${kind} ${top.state === 'active' ? 'is-unacknowledged' : 'is-acknowledged'}`}
+      data-testid="tile-alarm"
+      data-priority={top.priority}
+      aria-hidden="true"
+    >
+      <span className="alarm-marker">{alarmMarker(top)}</span>
+      <span className="tile-alarm-message">{top.message}</span>
+      {top.acknowledgedBy !== null && (
+        <span className="tile-alarm-ack">ACK {top.acknowledgedBy}</span>
+      )}
+      {alarms.length > 1 && <span className="tile-alarm-more">+{alarms.length - 1} more</span>}
+    </div>
+  );
+}
