@@ -56,7 +56,7 @@ describe('ManualEntryForm', () => {
     });
     expect((req.body as { id: string }).id).toMatch(/^manual-[0-9a-f]{24}$/);
     // Ready for the next reading: emptied, focus back on BP.
-    expect((screen.getByLabelText(/^BP/) as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>(/^BP/).value).toBe('');
     expect(document.activeElement).toBe(screen.getByLabelText(/^BP/));
   });
 
