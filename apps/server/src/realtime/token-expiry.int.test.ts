@@ -23,7 +23,9 @@ describe('socket token expiry', () => {
     const socket = await connectSocket(t.url, token);
     const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
     expect(reason).toBe('io server disconnect');
-    clock.advance(1000);
+    // `exp` is whole seconds (floored from the issue time), so step clearly past it: 1 s
+    // would leave the token valid whenever the issue time's fraction was under 0.4 s.
+    clock.set(issuedAt + TOKEN_TTL_SECONDS * 1000 + 1000);
     await expect(connectSocket(t.url, token)).rejects.toThrow('unauthorized');
   });
 });
