@@ -17,6 +17,9 @@ import { useConnection } from './store/connection';
 import { appClock, useNow } from './time/useNow';
 import { ConnectionBanner } from './features/shell/ConnectionBanner';
 import { Header } from './features/shell/Header';
+import { NavLinks } from './features/shell/NavLinks';
+import { AlarmBanner } from './features/alarms/AlarmBanner';
+import { AlarmSound } from './audio/AlarmSound';
 import { ScreenErrorBoundary } from './features/shell/ScreenErrorBoundary';
 import { LoginScreen } from './features/login/LoginScreen';
 import { OverviewScreen } from './features/overview/OverviewScreen';
@@ -55,7 +58,11 @@ function Shell() {
         Skip to chairs
       </a>
       <ConnectionBanner status={status} since={since} />
-      <Header user={user} now={now} onLogout={logout} />
+      <Header user={user} now={now} onLogout={logout}>
+        <NavLinks role={user.role} />
+        <AlarmSound />
+      </Header>
+      <AlarmBanner now={now} role={user.role} />
       <div id="content" tabIndex={-1}>
         <Outlet />
       </div>

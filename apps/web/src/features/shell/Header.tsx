@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Role, User } from '@chairside/core';
 import { formatClock } from '../../time/format';
 
@@ -14,7 +15,18 @@ const CLINIC_NAME: string =
     ? import.meta.env.VITE_CLINIC_NAME
     : 'Infusion clinic';
 
-export function Header({ user, now, onLogout }: { user: User; now: number; onLogout: () => void }) {
+export function Header({
+  user,
+  now,
+  onLogout,
+  children,
+}: {
+  user: User;
+  now: number;
+  onLogout: () => void;
+  /** Navigation and station controls (alarm sound), between the clock and the user. */
+  children?: ReactNode;
+}) {
   return (
     <header className="app-header">
       <div className="app-brand">
@@ -24,6 +36,7 @@ export function Header({ user, now, onLogout }: { user: User; now: number; onLog
       <time className="app-clock" dateTime={new Date(now).toISOString()} aria-label="Current time">
         {formatClock(now)}
       </time>
+      {children}
       <div className="app-user">
         <span>
           <span className="user-name">{user.username}</span>

@@ -1,0 +1,15 @@
+import { NavLink } from 'react-router';
+import { can } from '@chairside/core';
+import type { Role } from '@chairside/core';
+
+/** The screens a role can open, in the header. */
+export function NavLinks({ role }: { role: Role }) {
+  return (
+    <nav className="app-nav" aria-label="Screens">
+      <NavLink to="/" end>
+        Chairs
+      </NavLink>
+      {can(role, 'alerts:read') && <NavLink to="/history">Alarm history</NavLink>}
+    </nav>
+  );
+}
