@@ -9,11 +9,13 @@ import type { Express } from 'express';
 import helmet from 'helmet';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { AlarmService } from './alarms/service';
 import { loadOrCreateTokenSecret } from './domain/auth';
 import type { AuthContext } from './domain/auth';
 import { createDomainEvents } from './domain/context';
 import type { DomainEvents } from './domain/context';
 import { ensureAdmin } from './domain/users';
+import { alarmsRouter } from './http/alarm-routes';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestLog } from './http/request-log';
@@ -43,6 +45,8 @@ export interface ChairsideServerOptions {
   adminPassword?: string;
   /** Login attempts per IP address and window (default 10 per minute). */
   loginRateLimit?: LoginRateLimit;
+  /** Real-time interval of the alarm tick (default 1000 ms); the tick reads `clock`. */
+  alarmTickMs?: number;
 }
 
 export interface ListeningAddress {
@@ -61,6 +65,8 @@ export interface ChairsideServer {
   events: DomainEvents;
   /** The domain context the routes use (for seeding and in-process tools). */
   context: AuthContext;
+  /** The alarm engine of every chair: alerts, rules, audio pauses. */
+  alarms: AlarmService;
   logger: Logger;
   /** Migrates the store and loads the token secret; `listen` calls it. Idempotent. */
   ready(): Promise<void>;
@@ -124,6 +130,12 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     },
   };
 
+  const alarms = new AlarmService({
+    ctx: context,
+    logger,
+    ...(options.alarmTickMs === undefined ? {} : { tickMs: options.alarmTickMs }),
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -158,6 +170,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   api.use(chairsRouter(context));
   api.use(sessionsRouter(context));
   api.use(vitalsRouter(context));
+  api.use(alarmsRouter(context, alarms));
   api.use(apiNotFound);
   app.use(API_BASE, api);
   app.use('/api', apiNotFound);
@@ -165,7 +178,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   app.use(errorHandler(logger));
 
   const httpServer = createServer(app);
-  const io = createRealtime(httpServer, context, logger);
+  const io = createRealtime(httpServer, context, logger, alarms);
 
   let readying: Promise<void> | null = null;
   const ready = (): Promise<void> => {
@@ -173,6 +186,8 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       const applied = await migrateToLatest(db);
       if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
       tokenSecret = await loadOrCreateTokenSecret(db);
+      // Rebuilds every chair's alarm state from the store and starts the 1 s tick.
+      await alarms.start();
     })();
     return readying;
   };
@@ -196,6 +211,8 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       await io.close();
       await httpClosed;
       clearTimeout(force);
+      // The tick stops and queued alarm work finishes before the store closes under it.
+      await alarms.stop();
       await db.destroy();
     })();
     return closing;
@@ -221,5 +238,5 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     };
   };
 
-  return { app, httpServer, io, db, events, context, logger, ready, listen, close };
+  return { app, httpServer, io, db, events, context, alarms, logger, ready, listen, close };
 }

@@ -19,7 +19,7 @@ import { currentUser, requireAuth, requirePermission } from './auth-middleware';
 import { parseBody } from './validate';
 
 /** A named path segment; Express always sets the ones in the route pattern. */
-function pathParam(req: Request, name: string): string {
+export function pathParam(req: Request, name: string): string {
   const value: unknown = req.params[name];
   if (typeof value !== 'string')
     throw new DomainError(400, 'bad_request', `missing path parameter ${name}`);

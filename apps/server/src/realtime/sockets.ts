@@ -2,7 +2,13 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { DefaultEventsMap, Socket } from 'socket.io';
 import type { z } from 'zod';
-import { SocketVitalsSchema, SubscribeSchema, can, toErrorIssues } from '@chairside/core';
+import {
+  AcknowledgeRequestSchema,
+  SocketVitalsSchema,
+  SubscribeSchema,
+  can,
+  toErrorIssues,
+} from '@chairside/core';
 import type {
   ClientToServerEvents,
   ErrorBody,
@@ -12,6 +18,7 @@ import type {
 } from '@chairside/core';
 import type { Logger } from 'pino';
 import { decodeJwt } from 'jose';
+import type { AlarmService } from '../alarms/service';
 import { authenticate } from '../domain/auth';
 import type { AuthContext } from '../domain/auth';
 import { DomainError, forbidden, invalid, notFound } from '../domain/errors';
@@ -41,6 +48,9 @@ type ChairsideSocket = Socket<
 /** Room of the sockets that want one chair; `ALL_CHAIRS_ROOM` holds those that want every chair. */
 export const chairRoom = (chairId: string): string => `chair:${chairId}`;
 export const ALL_CHAIRS_ROOM = 'chairs:all';
+/** Every socket of one role, whatever it subscribed to: escalations reach charge nurses and admins. */
+export const roleRoom = (role: User['role']): string => `role:${role}`;
+const ESCALATION_ROOMS = [roleRoom('charge'), roleRoom('admin')];
 
 // setTimeout's limit (about 24.8 days); tokens live 12 h, so this only guards odd clocks.
 const MAX_TIMER_MS = 2_147_483_647;
@@ -97,6 +107,7 @@ export function createRealtime(
   httpServer: HttpServer,
   ctx: AuthContext,
   logger: Logger,
+  alarms: AlarmService,
 ): ChairsideIo {
   const io: ChairsideIo = new Server(httpServer, {
     // Samples batches may reach 1000 per message; stay in line with the HTTP body limit.
@@ -124,6 +135,8 @@ export function createRealtime(
   });
 
   io.on('connection', (socket) => {
+    // Not a subscription: the role room is kept across `subscribe` calls (see below).
+    void socket.join(roleRoom(socket.data.user.role));
     // A live connection must not outlive its token: close it when the token expires, so the
     // client reconnects, gets `unauthorized` and asks the user to log in again.
     const remaining = socket.data.tokenExpiresAt - ctx.clock();
@@ -153,7 +166,8 @@ export function createRealtime(
         for (const id of chairIds) wanted.add(chairRoom(id));
       }
       for (const room of socket.rooms) {
-        if (room !== socket.id && !wanted.has(room)) await socket.leave(room);
+        if (room !== socket.id && !room.startsWith('role:') && !wanted.has(room))
+          await socket.leave(room);
       }
       await socket.join([...wanted]);
       return {};
@@ -170,6 +184,15 @@ export function createRealtime(
         return { accepted, duplicates };
       },
     );
+
+    handle(
+      socket,
+      logger,
+      'acknowledge',
+      AcknowledgeRequestSchema,
+      'alerts:acknowledge',
+      async ({ alertId }, user) => ({ alert: await alarms.acknowledge(alertId, user) }),
+    );
   });
 
   // After commit: the newly stored samples to whoever watches that chair, and session changes
@@ -179,6 +202,17 @@ export function createRealtime(
   });
   ctx.events.chairChanged.add((chair) => {
     io.emit('chair', { chair });
+  });
+  // Alert changes after they were stored; an escalation also reaches every charge nurse and
+  // admin, whatever chairs they watch (Socket.io sends it once to a socket in several rooms).
+  alarms.events.alertChanged.add(({ type, alert }) => {
+    const rooms = [chairRoom(alert.chairId), ALL_CHAIRS_ROOM];
+    if (type === 'escalated') rooms.push(...ESCALATION_ROOMS);
+    io.to(rooms).emit('alert', { alert });
+  });
+  alarms.events.audioPauseChanged.add((message) => {
+    const chairId = message.pause === null ? message.chairId : message.pause.chairId;
+    io.to([chairRoom(chairId), ALL_CHAIRS_ROOM]).emit('audio-pause', message);
   });
 
   return io;

@@ -113,6 +113,107 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_by_time').on('audit_log').column('at').execute();
     },
   },
+  '002_alarms': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Every alert ever raised, as last known; never deleted. `limit_value` because LIMIT is a
+      // keyword. `notified_at` is the server time the alert was first stored and broadcast: the
+      // start of time-to-acknowledge (raised_at is sample time, which a buffered feed delays).
+      await db.schema
+        .createTable('alerts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
+        .addColumn('session_id', 'text', (c) => c.references('sessions.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('parameter', 'text', (c) => c.notNull())
+        .addColumn('priority', 'text', (c) => c.notNull())
+        .addColumn('rule', 'text')
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision')
+        .addColumn('limit_value', 'double precision')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('raised_at', 'bigint', (c) => c.notNull())
+        .addColumn('cleared_at', 'bigint')
+        .addColumn('acknowledged_at', 'bigint')
+        .addColumn('acknowledged_by', 'text')
+        .addColumn('escalated_at', 'bigint')
+        .addColumn('notified_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // The history filters: per chair, per session, by state (open alerts at restart), by time.
+      await db.schema
+        .createIndex('alerts_by_chair_time')
+        .on('alerts')
+        .columns(['chair_id', 'raised_at'])
+        .execute();
+      await db.schema
+        .createIndex('alerts_by_session_time')
+        .on('alerts')
+        .columns(['session_id', 'raised_at'])
+        .execute();
+      await db.schema
+        .createIndex('alerts_by_state_time')
+        .on('alerts')
+        .columns(['state', 'raised_at'])
+        .execute();
+      await db.schema.createIndex('alerts_by_time').on('alerts').column('raised_at').execute();
+
+      // Append-only: every raise, upgrade, end, acknowledgment, clear and escalation.
+      await db.schema
+        .createTable('alert_changes')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('alert_id', 'text', (c) => c.notNull().references('alerts.id'))
+        .addColumn('chair_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('priority', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('by', 'text')
+        .execute();
+      await db.schema
+        .createIndex('alert_changes_by_alert')
+        .on('alert_changes')
+        .columns(['alert_id', 'seq'])
+        .execute();
+
+      // One row per rule scope; `version` counts the changes (the audit log keeps old and new).
+      await db.schema
+        .createTable('alarm_rules')
+        .addColumn('scope', 'text', (c) => c.primaryKey())
+        .addColumn('rules', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('session_alarm_rules')
+        .addColumn('session_id', 'text', (c) => c.primaryKey().references('sessions.id'))
+        .addColumn('override', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .execute();
+
+      // Audio pauses are kept, like alerts: `ended_at`/`ended_reason` when one ends early.
+      // `ceiling` is the highest priority active when the pause began (null: none).
+      await db.schema
+        .createTable('audio_pauses')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
+        .addColumn('by', 'text', (c) => c.notNull())
+        .addColumn('from_at', 'bigint', (c) => c.notNull())
+        .addColumn('until_at', 'bigint', (c) => c.notNull())
+        .addColumn('ceiling', 'text')
+        .addColumn('ended_at', 'bigint')
+        .addColumn('ended_reason', 'text')
+        .execute();
+      await db.schema
+        .createIndex('audio_pauses_by_chair')
+        .on('audio_pauses')
+        .columns(['chair_id', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,15 @@
 import type { Generated } from 'kysely';
-import type { Role, SampleSource, SessionEventType, SessionState } from '@chairside/core';
+import type {
+  AlertChangeType,
+  AlertKind,
+  AlertParameter,
+  AlertPriority,
+  AlertState,
+  Role,
+  SampleSource,
+  SessionEventType,
+  SessionState,
+} from '@chairside/core';
 
 // Times are epoch milliseconds in integer (bigint) columns: sortable, compact and the same
 // in SQLite and PostgreSQL. Each table's columns mirror the contract's field names.
@@ -73,6 +83,72 @@ export interface AuditLogTable {
   detail: string;
 }
 
+export interface AlertsTable {
+  id: string;
+  chair_id: string;
+  session_id: string | null;
+  kind: AlertKind;
+  parameter: AlertParameter;
+  priority: AlertPriority;
+  rule: string | null;
+  message: string;
+  value: number | null;
+  limit_value: number | null;
+  state: AlertState;
+  raised_at: number;
+  cleared_at: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  escalated_at: number | null;
+  /** Server time the alert was first stored and broadcast. */
+  notified_at: number;
+  updated_at: number;
+}
+
+export interface AlertChangesTable {
+  seq: Generated<number>;
+  alert_id: string;
+  chair_id: string;
+  type: AlertChangeType;
+  priority: AlertPriority;
+  state: AlertState;
+  message: string;
+  /** Server time of the change. */
+  at: number;
+  /** Who did it (acknowledgments); null for the alarm engine itself. */
+  by: string | null;
+}
+
+export interface AlarmRulesTable {
+  /** `clinic` (the one clinic-wide set). */
+  scope: string;
+  /** JSON of core `AlarmRuleSet`. */
+  rules: string;
+  version: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface SessionAlarmRulesTable {
+  session_id: string;
+  /** JSON of core `AlarmRuleOverride`. */
+  override: string;
+  version: number;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface AudioPausesTable {
+  seq: Generated<number>;
+  chair_id: string;
+  by: string;
+  from_at: number;
+  until_at: number;
+  ceiling: AlertPriority | null;
+  ended_at: number | null;
+  ended_reason: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   settings: SettingsTable;
@@ -81,4 +157,9 @@ export interface Database {
   session_events: SessionEventsTable;
   samples: SamplesTable;
   audit_log: AuditLogTable;
+  alerts: AlertsTable;
+  alert_changes: AlertChangesTable;
+  alarm_rules: AlarmRulesTable;
+  session_alarm_rules: SessionAlarmRulesTable;
+  audio_pauses: AudioPausesTable;
 }

@@ -10,3 +10,4 @@ export {
   SIDES,
 } from './conditions';
 export type { Assessment, PhysiologicalPriority, Reading, Side, Threshold } from './conditions';
+export * from './api';
