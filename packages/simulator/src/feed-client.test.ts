@@ -50,6 +50,11 @@ class IngestServer {
     this.io = io;
   }
 
+  /** Closes every connection from the server's side, as Chairside does when a token expires. */
+  kickAll(): void {
+    this.io?.disconnectSockets(true);
+  }
+
   /** Closes the server and every connection, as a crash would; the store is kept. */
   async stop(): Promise<void> {
     const io = this.io;
@@ -248,6 +253,22 @@ describe('FeedClient against a socket.io ingest that acks like Chairside', () =>
       false,
       true,
     ]);
+  });
+
+  it('comes back after the server closed the connection on purpose', async () => {
+    const server = await startServer();
+    const { feed, events } = client(server.url);
+    feed.send('chair-a', readings('a', 1, 2));
+    expect(await feed.flush(5000)).toBe(true);
+    server.kickAll();
+    await until(() => events.some((e) => e.type === 'disconnected'));
+    feed.send('chair-a', readings('a', 3, 4));
+    expect(await feed.flush(5000)).toBe(true);
+    expect(server.storedIds('chair-a')).toEqual(['a:1', 'a:2', 'a:3', 'a:4']);
+    expect(events.find((e) => e.type === 'disconnected')).toMatchObject({
+      reason: 'io server disconnect',
+    });
+    expect(feed.stats().reconnects).toBe(1);
   });
 
   it('resends a batch whose ack never came; the server counts the repeat as duplicates', async () => {
