@@ -1,0 +1,241 @@
+import { useId, useState } from 'react';
+import { allowedSessionEvents, can, infusionDose } from '@chairside/core';
+import type { Chair, Session, SessionEventType, StoredSample } from '@chairside/core';
+import { useApi } from '../../api/ApiContext';
+import { ApiError } from '../../api/http';
+import { useAuth } from '../../store/auth';
+import { useClinic } from '../../store/clinic';
+import type { LatestReadings } from '../../store/clinic';
+import { formatClock } from '../../time/format';
+import { sessionSummary } from '../overview/vitals';
+import { AldreteForm } from './AldreteForm';
+import { SessionStartForm } from './SessionStartForm';
+import { infusionTimer, timerText, vitalsDueInMs, vitalsDueText } from './sessionClock';
+
+export const EVENT_NAMES: Record<SessionEventType, string> = {
+  'infusion-started': 'Infusion started',
+  'infusion-paused': 'Infusion paused',
+  'infusion-resumed': 'Infusion resumed',
+  'infusion-stopped': 'Infusion stopped',
+  discharged: 'Discharged',
+};
+
+/** What each button says; discharge before any infusion is a cancelled session. */
+function actionLabel(type: SessionEventType, session: Session): string {
+  switch (type) {
+    case 'infusion-started':
+      return 'Start infusion';
+    case 'infusion-paused':
+      return 'Pause infusion';
+    case 'infusion-resumed':
+      return 'Resume infusion';
+    case 'infusion-stopped':
+      return 'Stop infusion (to recovery)';
+    case 'discharged':
+      return session.state === 'pre-infusion' ? 'End session without infusion' : 'Discharge';
+  }
+}
+
+function BaselineFacts({
+  session,
+  samples,
+}: {
+  session: Session;
+  samples: readonly StoredSample[];
+}) {
+  if (session.baseline !== null) {
+    const b = session.baseline;
+    return (
+      <p className="baseline" data-testid="baseline">
+        Baseline ({b.samples} readings): HR {b.hr ?? '--'} · BP {b.sbp ?? '--'}/{b.dbp ?? '--'} ·
+        SpO2 {b.spo2 ?? '--'} · RR {b.rr ?? '--'}
+      </p>
+    );
+  }
+  if (session.state !== 'pre-infusion') return null;
+  const taken = samples.filter((s) => s.sessionId === session.id).length;
+  return (
+    <div className="pre-infusion-step" data-testid="pre-infusion-step">
+      <p className="step-title">
+        <span aria-hidden="true">① </span>Take baseline readings before starting the infusion
+      </p>
+      <p className="muted">
+        {taken === 0
+          ? 'No readings in this session yet: enter BP, HR and SpO2 (or let the monitor run).'
+          : `${taken} reading${taken === 1 ? '' : 's'} so far. The baseline is their median, fixed when the infusion starts.`}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * The chair's infusion session: start it, move it through its states with exactly the actions
+ * the state allows, watch the timer, and score discharge readiness.
+ */
+export function SessionPanel({
+  chair,
+  samples,
+  latest,
+  now,
+}: {
+  chair: Chair;
+  samples: readonly StoredSample[];
+  latest: LatestReadings;
+  now: number;
+}) {
+  const api = useApi();
+  const role = useAuth((s) => s.user?.role ?? null);
+  const mayManage = role !== null && can(role, 'sessions:manage');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleId = useId();
+  const session = chair.session;
+
+  // The server also announces the change on the socket; storing the answer now avoids a flicker.
+  const show = (next: Session) => {
+    useClinic.getState().upsertChair({ ...chair, session: next });
+  };
+
+  async function send(s: Session, type: SessionEventType) {
+    setBusy(true);
+    setError(null);
+    try {
+      show(await api.postSessionEvent(s.id, { type }));
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? `${err.message}. Someone may have changed this session; the screen shows it as the server has it.`
+          : err instanceof Error
+            ? err.message
+            : 'The change was not saved.',
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (session === null || session.state === 'discharged') {
+    return (
+      <section className="session-panel" aria-labelledby={titleId}>
+        <h2 id={titleId} className="visually-hidden">
+          Session
+        </h2>
+        {session !== null && (
+          <p className="muted">
+            Last session {session.patientRef} was discharged
+            {session.events.at(-1) === undefined
+              ? ''
+              : ` at ${formatClock(Date.parse(session.events.at(-1)?.at ?? ''))}`}
+            .
+          </p>
+        )}
+        {mayManage ? (
+          <SessionStartForm chairId={chair.id} onStarted={show} />
+        ) : (
+          <p>No infusion session in this chair.</p>
+        )}
+      </section>
+    );
+  }
+
+  const dose = infusionDose(session);
+  const summary = sessionSummary(session, now);
+  const timer = infusionTimer(session, now);
+  const dueIn = vitalsDueInMs(session, latest, now);
+  const actions = allowedSessionEvents(session.state).filter(
+    // In recovery, discharge is decided by the Aldrete score below.
+    (type) => !(session.state === 'recovery' && type === 'discharged'),
+  );
+
+  return (
+    <section className="session-panel" aria-labelledby={titleId}>
+      <h2 id={titleId} className="visually-hidden">
+        Session
+      </h2>
+      <dl className="session-facts">
+        <div>
+          <dt>Patient</dt>
+          <dd data-testid="detail-patient-ref">{session.patientRef}</dd>
+        </div>
+        <div>
+          <dt>State</dt>
+          <dd data-testid="detail-session-state">
+            <span aria-hidden="true">{summary.mark}</span> {summary.text}
+          </dd>
+        </div>
+        <div>
+          <dt>Infusion timer</dt>
+          <dd data-testid="infusion-timer">{timerText(timer)}</dd>
+        </div>
+        <div>
+          <dt>Weight</dt>
+          <dd>{session.weightKg} kg</dd>
+        </div>
+        <div>
+          <dt>Dose</dt>
+          <dd>
+            {session.doseMgPerKg} mg/kg = {dose.totalMg} mg
+          </dd>
+        </div>
+        <div>
+          <dt>Rate</dt>
+          <dd>
+            {dose.mgPerMin} mg/min over {session.plannedMinutes} min
+          </dd>
+        </div>
+        {dueIn !== null && (
+          <div>
+            <dt>Manual check</dt>
+            <dd data-testid="vitals-due" className={dueIn <= 0 ? 'is-due' : ''}>
+              {vitalsDueText(dueIn)}
+            </dd>
+          </div>
+        )}
+      </dl>
+      <BaselineFacts session={session} samples={samples} />
+      {mayManage && actions.length > 0 && (
+        <div className="session-actions" role="group" aria-label="Session actions">
+          {actions.map((type) => (
+            <button
+              key={type}
+              type="button"
+              className={`button ${type === 'infusion-started' || type === 'infusion-resumed' ? 'button-primary' : ''} action-${type}`}
+              disabled={busy}
+              onClick={() => {
+                void send(session, type);
+              }}
+            >
+              {actionLabel(type, session)}
+            </button>
+          ))}
+        </div>
+      )}
+      {error !== null && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {session.state === 'recovery' && (
+        <AldreteForm
+          baseline={session.baseline}
+          latest={latest}
+          canDischarge={mayManage}
+          busy={busy}
+          onDischarge={() => {
+            void send(session, 'discharged');
+          }}
+        />
+      )}
+      {session.events.length > 0 && (
+        <ol className="session-events" aria-label="Session events">
+          {session.events.map((e) => (
+            <li key={`${e.type}-${e.at}`}>
+              <time dateTime={e.at}>{formatClock(Date.parse(e.at))}</time> {EVENT_NAMES[e.type]}{' '}
+              <span className="muted">by {e.by}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
