@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { AlertSchema, ChairSchema } from '@chairside/core';
 import type { ClientToServerEvents, ServerToClientEvents } from '@chairside/core';
 import type { ApiClient } from './http';
-import { parseStoredSamples } from './http';
+import { AudioPauseSchema, parseStoredSamples } from './http';
 import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, MAX_ALERTS_KEPT, useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
 
@@ -144,6 +144,16 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
   socket.on('alert', (message) => {
     const alert = AlertSchema.safeParse(message.alert);
     if (alert.success) clinic.recordAlert(alert.data);
+  });
+
+  // A chair's shared audio pause began, or ended early (a higher-priority alarm broke through).
+  socket.on('audio-pause', (message) => {
+    if (message.pause === null) {
+      clinic.setAudioPause(message.chairId, null);
+      return;
+    }
+    const pause = AudioPauseSchema.safeParse(message.pause);
+    if (pause.success) clinic.setAudioPause(pause.data.chairId, pause.data);
   });
 
   // Show chairs even before (or without) a live socket; the banner tells the rest.
