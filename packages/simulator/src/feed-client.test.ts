@@ -363,6 +363,23 @@ describe('FeedClient against a socket.io ingest that acks like Chairside', () =>
     expect(server.batches).toHaveLength(0);
   });
 
+  it('gives up when a renewed token is refused as well, instead of logging in again and again', async () => {
+    const server = await startServer();
+    let renewed = 0;
+    const { feed, events } = client(server.url, {
+      token: 'stale-token',
+      renewToken: () => {
+        renewed++;
+        return Promise.resolve('another-stale-token');
+      },
+    });
+    feed.send('chair-a', readings('a', 1, 1));
+    await until(() => events.some((e) => e.type === 'auth-failed'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(renewed).toBe(1);
+    expect(feed.stats()).toMatchObject({ connected: false, buffered: 1 });
+  });
+
   it('logs in again when the token is refused, if it knows how', async () => {
     const server = await startServer();
     let renewed = 0;

@@ -215,6 +215,7 @@ export class FeedClient {
   private token: string;
   private seq = 0;
   private everConnected = false;
+  private renewedSinceConnect = false;
   private closed = false;
   private counts = {
     queued: 0,
@@ -253,6 +254,7 @@ export class FeedClient {
       const reconnect = this.everConnected;
       if (reconnect) this.counts.reconnects++;
       this.everConnected = true;
+      this.renewedSinceConnect = false;
       this.onEvent({ type: 'connected', reconnect });
       for (const chairId of this.queues.keys()) this.pump(chairId);
     });
@@ -457,10 +459,13 @@ export class FeedClient {
   }
 
   private onAuthRefused(message: string): void {
-    if (this.renewToken === undefined) {
+    // One fresh token per refusal: if the server refuses that one too (account disabled, wrong
+    // server), logging in again and again would only hammer it.
+    if (this.renewToken === undefined || this.renewedSinceConnect) {
       this.onEvent({ type: 'auth-failed', message });
       return;
     }
+    this.renewedSinceConnect = true;
     this.renewToken().then(
       (fresh) => {
         this.token = fresh;
