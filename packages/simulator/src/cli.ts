@@ -65,6 +65,28 @@ async function request(url: string, path: string, init: RequestInit): Promise<Re
   }
 }
 
+/** A failed answer in words: Chairside's own error message, or a hint that it is not Chairside. */
+async function failure(url: string, what: string, res: Response): Promise<CliError> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string')
+      return new CliError(`${what} failed: HTTP ${res.status}: ${body.error.message}`);
+  } catch {
+    // not JSON: some other service answers at that URL
+  }
+  return new CliError(`${what} failed: HTTP ${res.status} from ${url}: is this Chairside?`);
+}
+
+/** Some other service on that port answers HTML, not JSON: say so instead of a stack trace. */
+async function readJson(url: string, res: Response): Promise<unknown> {
+  try {
+    return await res.json();
+  } catch {
+    throw new CliError(`the answer from ${url} is not JSON: is this Chairside?`);
+  }
+}
+
 async function login(url: string, username: string, password: string): Promise<string> {
   const res = await request(url, '/auth/login', {
     method: 'POST',
@@ -73,12 +95,13 @@ async function login(url: string, username: string, password: string): Promise<s
   });
   if (res.status === 401)
     throw new CliError(`login refused for "${username}": wrong username or password`);
-  if (!res.ok)
-    throw new CliError(`login as "${username}" failed: HTTP ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { token?: unknown };
-  if (typeof body.token !== 'string')
-    throw new CliError(`login answer from ${url} has no token: is this Chairside?`);
-  return body.token;
+  if (!res.ok) throw await failure(url, `login as "${username}"`, res);
+  const body = await readJson(url, res);
+  const token =
+    typeof body === 'object' && body !== null && 'token' in body ? body.token : undefined;
+  if (typeof token !== 'string')
+    throw new CliError(`the login answer from ${url} has no token: is this Chairside?`);
+  return token;
 }
 
 async function tokenFor(url: string, credentials: Credentials): Promise<string> {
@@ -91,8 +114,13 @@ async function resolveChair(url: string, token: string, wanted: string): Promise
   const res = await request(url, '/chairs', { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 401)
     throw new CliError('the server refused the token (401): log in again or use --user/--password');
-  if (!res.ok) throw new CliError(`GET /chairs failed: HTTP ${res.status} ${await res.text()}`);
-  const { chairs } = (await res.json()) as { chairs: ChairRef[] };
+  if (!res.ok) throw await failure(url, 'GET /chairs', res);
+  const body = await readJson(url, res);
+  const listed =
+    typeof body === 'object' && body !== null && 'chairs' in body ? body.chairs : undefined;
+  if (!Array.isArray(listed))
+    throw new CliError(`the chair list from ${url} has no chairs: is this Chairside?`);
+  const chairs = listed as ChairRef[];
   const folded = wanted.trim().toLowerCase();
   const chair =
     chairs.find((c) => c.id === wanted) ??
