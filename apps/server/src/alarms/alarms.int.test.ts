@@ -580,3 +580,30 @@ describe('audio pause', () => {
     ).toEqual({ pause: null });
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the alarm routes and shapes', async () => {
+    const res = await call<{
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    }>(url, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/alerts',
+        '/alerts/{alertId}',
+        '/alerts/{alertId}/acknowledge',
+        '/alarm-rules',
+        '/sessions/{sessionId}/alarm-rules',
+        '/chairs/{chairId}/audio-pause',
+      ]),
+    );
+    expect(Object.keys(res.body.paths['/alarm-rules'] ?? {})).toEqual(['get', 'put']);
+    expect(JSON.stringify(res.body.components.schemas['AlertRecord'])).toContain(
+      'timeToAcknowledgeMs',
+    );
+    expect(JSON.stringify(res.body.components.schemas['AlarmRuleSet'])).toContain(
+      'conditionDelayMs',
+    );
+  });
+});

@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import {
+  ALERT_KINDS,
+  ALERT_PRIORITIES,
+  ALERT_STATES,
+  AUDIO_PAUSE_MS,
+  AlarmRuleOverrideSchema,
+  AlarmRuleSetSchema,
+  AlertRecordSchema,
+  AlertSchema,
+  AudioPauseSchema,
+  DEFAULT_ALERTS_LIMIT,
+  MAX_ALERTS_LIMIT,
   ChairCreateSchema,
   ChairSchema,
   ErrorBodySchema,
@@ -52,6 +63,18 @@ const pathParam = (name: string, description: string) => ({
 export function buildOpenApiDocument(): JsonSchema {
   const chairId = pathParam('chairId', 'Chair id');
   const sessionId = pathParam('sessionId', 'Session id');
+  const alertId = pathParam('alertId', 'Alert id');
+  const query = (name: string, s: JsonSchema, description?: string) => ({
+    name,
+    in: 'query',
+    schema: s,
+    ...(description === undefined ? {} : { description }),
+  });
+  const ruleMeta = {
+    version: { type: 'integer' },
+    updatedAt: { type: ['string', 'null'], format: 'date-time' },
+    updatedBy: { type: ['string', 'null'] },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -59,7 +82,7 @@ export function buildOpenApiDocument(): JsonSchema {
       version: '1.0.0',
       description:
         'Vitals monitoring for IV ketamine infusion clinics. Every error is `{"error":{"code","message","issues"?}}`. ' +
-        'Live data: Socket.io on the same origin (events `subscribe`, `vitals`, `chair`, `alert`), auth `{ token }`.',
+        'Live data: Socket.io on the same origin (client events `subscribe`, `vitals`, `acknowledge`; server events `vitals`, `chair`, `alert`, `audio-pause`), auth `{ token }`.',
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
@@ -77,6 +100,11 @@ export function buildOpenApiDocument(): JsonSchema {
         SessionEventInput: schema(SessionEventInputSchema),
         Sample: schema(SampleInputSchema),
         StoredSample: schema(StoredSampleSchema),
+        Alert: schema(AlertSchema),
+        AlertRecord: schema(AlertRecordSchema),
+        AlarmRuleSet: schema(AlarmRuleSetSchema),
+        AlarmRuleOverride: schema(AlarmRuleOverrideSchema),
+        AudioPause: schema(AudioPauseSchema),
       },
     },
     paths: {
@@ -228,6 +256,148 @@ export function buildOpenApiDocument(): JsonSchema {
               'Samples',
               object({ samples: { type: 'array', items: ref('StoredSample') } }),
             ),
+            ...errors,
+            '404': error('Unknown chair'),
+          },
+        },
+      },
+      '/alerts': {
+        get: {
+          summary: 'Alert history, newest first (from/to bound raisedAt)',
+          parameters: [
+            query('chairId', { type: 'string' }),
+            query('sessionId', { type: 'string' }),
+            query('from', { type: 'string', format: 'date-time' }, 'ISO-8601 or epoch ms'),
+            query('to', { type: 'string', format: 'date-time' }, 'ISO-8601 or epoch ms'),
+            query('priority', { enum: [...ALERT_PRIORITIES] }),
+            query('state', { enum: [...ALERT_STATES] }),
+            query('kind', { enum: [...ALERT_KINDS] }),
+            query('limit', {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_ALERTS_LIMIT,
+              default: DEFAULT_ALERTS_LIMIT,
+            }),
+          ],
+          responses: {
+            '200': ok(
+              'Alerts; timeToAcknowledgeMs runs from when the server first stored the alert',
+              object({ alerts: { type: 'array', items: ref('AlertRecord') } }),
+            ),
+            ...errors,
+          },
+        },
+      },
+      '/alerts/{alertId}': {
+        get: {
+          summary: 'One alert with its change log (raised, priority-changed, acknowledged, ...)',
+          parameters: [alertId],
+          responses: {
+            '200': ok(
+              'Alert',
+              object({
+                alert: ref('AlertRecord'),
+                changes: {
+                  type: 'array',
+                  items: object({
+                    type: { type: 'string' },
+                    priority: { enum: [...ALERT_PRIORITIES] },
+                    state: { enum: [...ALERT_STATES] },
+                    message: { type: 'string' },
+                    at: { type: 'string', format: 'date-time' },
+                    by: { type: ['string', 'null'] },
+                  }),
+                },
+              }),
+            ),
+            ...errors,
+            '404': error('Unknown alert'),
+          },
+        },
+      },
+      '/alerts/{alertId}/acknowledge': {
+        post: {
+          summary:
+            'Acknowledge for everyone (nurse, charge, admin); a second acknowledgment keeps the first who and when',
+          parameters: [alertId],
+          responses: {
+            '200': ok('Acknowledged', object({ alert: ref('Alert') })),
+            ...errors,
+            '404': error('Unknown alert'),
+          },
+        },
+      },
+      '/alarm-rules': {
+        get: {
+          summary: 'The clinic alarm rule set (version 0: the product defaults)',
+          responses: {
+            '200': ok('Rules', object({ rules: ref('AlarmRuleSet'), ...ruleMeta })),
+            ...errors,
+          },
+        },
+        put: {
+          summary: 'Replace the clinic alarm rule set (charge, admin); audited with old and new',
+          requestBody: { required: true, content: json(ref('AlarmRuleSet')) },
+          responses: {
+            '200': ok('Saved', object({ rules: ref('AlarmRuleSet'), ...ruleMeta })),
+            ...errors,
+          },
+        },
+      },
+      '/sessions/{sessionId}/alarm-rules': {
+        get: {
+          summary: "A session's override and the rules it runs on",
+          parameters: [sessionId],
+          responses: {
+            '200': ok(
+              'Rules',
+              object({
+                sessionId: { type: 'string' },
+                override: { oneOf: [ref('AlarmRuleOverride'), { type: 'null' }] },
+                rules: ref('AlarmRuleSet'),
+                ...ruleMeta,
+              }),
+            ),
+            ...errors,
+            '404': error('Unknown session'),
+          },
+        },
+        put: {
+          summary:
+            "Replace a session's override (nurse, charge, admin); validated merged with the clinic rules; audited",
+          parameters: [sessionId],
+          requestBody: { required: true, content: json(ref('AlarmRuleOverride')) },
+          responses: {
+            '200': ok(
+              'Saved',
+              object({
+                sessionId: { type: 'string' },
+                override: ref('AlarmRuleOverride'),
+                rules: ref('AlarmRuleSet'),
+                ...ruleMeta,
+              }),
+            ),
+            ...errors,
+            '404': error('Unknown session'),
+            '409': error('The session is discharged'),
+          },
+        },
+      },
+      '/chairs/{chairId}/audio-pause': {
+        post: {
+          summary: `Pause the alarm sound of a chair for everyone for ${AUDIO_PAUSE_MS / 1000} s (nurse, charge, admin); a worse new alarm ends it`,
+          parameters: [chairId],
+          responses: {
+            '201': ok('Paused', object({ pause: ref('AudioPause') })),
+            ...errors,
+            '404': error('Unknown chair'),
+          },
+        },
+        get: {
+          summary: "The chair's audio pause in force, or null",
+          parameters: [chairId],
+          responses: {
+            '200': ok('Pause', object({ pause: { oneOf: [ref('AudioPause'), { type: 'null' }] } })),
             ...errors,
             '404': error('Unknown chair'),
           },
