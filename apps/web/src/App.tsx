@@ -26,6 +26,8 @@ import { OverviewScreen } from './features/overview/OverviewScreen';
 
 // The detail route carries recharts: loaded only when a nurse opens a chair.
 const ChairDetailScreen = lazy(() => import('./features/chair-detail/ChairDetailScreen'));
+// Review screens (history, per-session report) are for the charge nurse's desk: loaded on demand.
+const HistoryScreen = lazy(() => import('./features/history/HistoryScreen'));
 
 function LoginRoute() {
   const token = useAuth((s) => s.token);
@@ -118,6 +120,16 @@ export function App() {
               <ScreenErrorBoundary>
                 <Suspense fallback={<p className="loading-note">Loading the chair…</p>}>
                   <ChairDetailScreen />
+                </Suspense>
+              </ScreenErrorBoundary>
+            }
+          />
+          <Route
+            path="/history"
+            element={
+              <ScreenErrorBoundary>
+                <Suspense fallback={<p className="loading-note">Loading the alarm history…</p>}>
+                  <HistoryScreen />
                 </Suspense>
               </ScreenErrorBoundary>
             }
