@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import type { Session, StoredSample } from '@chairside/core';
 import { ApiProvider } from '../../api/ApiContext';
@@ -110,5 +111,52 @@ describe('ChairDetailScreen', () => {
     expect(alert.textContent).toContain(
       'History of the last hour is missing: no chair with id "zz"',
     );
+  });
+
+  it('switches between 15 min, 1 h and the whole session, asking the server for each', async () => {
+    useClinic.getState().setChairs([{ id: 'c1', label: 'Chair 1', session }]);
+    renderDetail('c1');
+    const user = userEvent.setup();
+    await screen.findByText('No Sedation readings in the last 60 minutes.');
+    const ranges = screen.getByRole('group', { name: 'Time range' });
+    expect(within(ranges).getByRole('button', { name: '1 h' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+
+    const query = () => new URL(server.requests.at(-1)!.url, 'http://x').searchParams;
+    await user.click(within(ranges).getByRole('button', { name: '15 min' }));
+    await screen.findByText('No Sedation readings in the last 15 minutes.');
+    expect(query().get('from')).toBe(new Date(NOW - 15 * 60_000).toISOString());
+
+    await user.click(within(ranges).getByRole('button', { name: 'Whole session' }));
+    await screen.findByText('No Sedation readings in this session.');
+    expect(query().get('from')).toBe(session.createdAt);
+    expect(query().get('limit')).toBe('20000');
+    expect(
+      within(ranges).getByRole('button', { name: 'Whole session' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+  });
+
+  it('shows the same readings as a table', async () => {
+    useClinic.getState().setChairs([{ id: 'c1', label: 'Chair 1', session }]);
+    renderDetail('c1');
+    const user = userEvent.setup();
+    await screen.findByText('No Sedation readings in the last 60 minutes.');
+    await user.click(screen.getByRole('button', { name: 'Show as table' }));
+    const table = screen.getByRole('table');
+    const cells = within(table).getAllByRole('row')[1]!.querySelectorAll('td');
+    expect([...cells].map((c) => c.textContent)).toEqual([
+      '72',
+      '121/79',
+      '--',
+      '--',
+      '--',
+      '--',
+      'manual (nurse)',
+    ]);
+    await user.click(screen.getByRole('button', { name: 'Show as charts' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('table')).toBeNull();
+    });
   });
 });

@@ -1,22 +1,24 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { infusionDose, infusedMs } from '@chairside/core';
-import type { Session, StoredSample } from '@chairside/core';
+import { can } from '@chairside/core';
+import type { Alert, StoredSample } from '@chairside/core';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
-import { mergeSamples } from '../../store/clinic';
-import { useClinic } from '../../store/clinic';
-import { formatClock, formatDuration } from '../../time/format';
+import { useAuth } from '../../store/auth';
+import { mergeSamples, useClinic } from '../../store/clinic';
 import { appClock, useNow } from '../../time/useNow';
-import { sessionSummary } from '../overview/vitals';
+import { ManualEntryForm } from '../manual-entry/ManualEntryForm';
+import { SessionPanel } from '../session/SessionPanel';
+import { ReadingsTable } from './ReadingsTable';
+import { alarmMarkers, limitBands, phaseMarkers, RANGES, rangeWindow } from './ranges';
+import type { RangeId } from './ranges';
 import { clinicalDomain, TrendChart } from './TrendChart';
-import type { TrendSeries } from './TrendChart';
+import type { TimeMarker, TrendKey, TrendSeries, ValueLine } from './TrendChart';
 import { trendRows } from './trendRows';
 
-/** The detail charts the last hour: history from the server joined with the live buffer. */
+/** The detail opens on the last hour: history from the server joined with the live buffer. */
 export const HISTORY_WINDOW_MS = 60 * 60_000;
-const HISTORY_LIMIT = 5000;
-const HISTORY_LIMITS = { windowMs: HISTORY_WINDOW_MS, maxSamples: HISTORY_LIMIT };
 
 // Usual adult ranges in an infusion chair; the axes widen when readings go beyond them.
 const HR_DOMAIN = clinicalDomain(40, 140, 10);
@@ -43,96 +45,55 @@ const SEDATION_SERIES: readonly TrendSeries[] = [
   { key: 'rass', name: 'RASS (-5..+4)', color: '#f0a0c0', dash: '6 4' },
 ];
 
-const EVENT_NAMES: Record<Session['events'][number]['type'], string> = {
-  'infusion-started': 'Infusion started',
-  'infusion-paused': 'Infusion paused',
-  'infusion-resumed': 'Infusion resumed',
-  'infusion-stopped': 'Infusion stopped',
-  discharged: 'Discharged',
-};
+const HR_BANDS = limitBands('hr', 'HR');
+const SBP_BANDS = limitBands('sbp', 'SBP');
+const SPO2_BANDS = limitBands('spo2', 'SpO2');
+const RR_BANDS = limitBands('rr', 'RR');
+const BASELINE_COLOR = '#d6dde6';
+const NO_ALERTS: readonly Alert[] = [];
 
-function SessionPanel({ session, now }: { session: Session | null; now: number }) {
-  if (session === null) {
-    return (
-      <section className="session-panel" aria-label="Session">
-        <p>No infusion session in this chair.</p>
-      </section>
-    );
-  }
-  const dose = infusionDose(session);
-  const summary = sessionSummary(session, now);
-  return (
-    <section className="session-panel" aria-label="Session">
-      <dl className="session-facts">
-        <div>
-          <dt>Patient</dt>
-          <dd data-testid="detail-patient-ref">{session.patientRef}</dd>
-        </div>
-        <div>
-          <dt>State</dt>
-          <dd>
-            <span aria-hidden="true">{summary.mark}</span> {summary.text}
-          </dd>
-        </div>
-        <div>
-          <dt>Infused</dt>
-          <dd>{formatDuration(infusedMs(session.events, now))}</dd>
-        </div>
-        <div>
-          <dt>Weight</dt>
-          <dd>{session.weightKg} kg</dd>
-        </div>
-        <div>
-          <dt>Dose</dt>
-          <dd>
-            {session.doseMgPerKg} mg/kg = {dose.totalMg} mg
-          </dd>
-        </div>
-        <div>
-          <dt>Rate</dt>
-          <dd>
-            {dose.mgPerMin} mg/min over {session.plannedMinutes} min
-          </dd>
-        </div>
-        {session.baseline !== null && (
-          <div>
-            <dt>Baseline</dt>
-            <dd>
-              HR {session.baseline.hr ?? '--'} · BP {session.baseline.sbp ?? '--'}/
-              {session.baseline.dbp ?? '--'} · SpO2 {session.baseline.spo2 ?? '--'}
-            </dd>
-          </div>
-        )}
-      </dl>
-      {session.events.length > 0 && (
-        <ol className="session-events" aria-label="Session events">
-          {session.events.map((e) => (
-            <li key={`${e.type}-${e.at}`}>
-              <time dateTime={e.at}>{formatClock(Date.parse(e.at))}</time> {EVENT_NAMES[e.type]}{' '}
-              <span className="muted">by {e.by}</span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
-  );
+function ChartSection({ children }: { children: ReactNode }) {
+  return <div className="trend-grid">{children}</div>;
 }
 
-export default function ChairDetailScreen({ clock = appClock }: { clock?: () => number }) {
+export default function ChairDetailScreen({
+  clock = appClock,
+  alarmMarkersFor = alarmMarkers,
+}: {
+  clock?: () => number;
+  /**
+   * Alarm markers per chart, from the alerts the app holds. A slot for the alarm views to
+   * refine (priority, acknowledgement); by default every alert of the chart's parameter.
+   */
+  alarmMarkersFor?: (
+    alerts: readonly Alert[],
+    chairId: string,
+    keys: readonly TrendKey[],
+  ) => TimeMarker[];
+}) {
   const { chairId = '' } = useParams();
   const api = useApi();
   const now = useNow();
   const live = useClinic((s) => s.chairs[chairId]);
+  const alertsById = useClinic((s) => s.alerts);
+  const role = useAuth((s) => s.user?.role ?? null);
+  const [range, setRange] = useState<RangeId>('1h');
+  const [view, setView] = useState<'charts' | 'table'>('charts');
   const [history, setHistory] = useState<readonly StoredSample[]>([]);
   const [historyError, setHistoryError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
 
+  const session = live?.chair.session ?? null;
+  const sessionCreatedAt = session?.createdAt;
+  const choice = RANGES.find((r) => r.id === range) ?? RANGES[1];
+  const phrase = choice?.phrase ?? '';
+
   useEffect(() => {
     let current = true;
-    const to = clock();
+    const span = rangeWindow(range, clock(), sessionCreatedAt ?? null);
     setLoading(true);
     api
-      .getVitals(chairId, { from: to - HISTORY_WINDOW_MS, to, limit: HISTORY_LIMIT })
+      .getVitals(chairId, span)
       .then((samples) => {
         if (!current) return;
         setHistory(samples);
@@ -148,17 +109,38 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
     return () => {
       current = false;
     };
-  }, [api, chairId, clock]);
+    // The session matters only through its start: a new event must not refetch the history.
+  }, [api, chairId, clock, range, sessionCreatedAt]);
 
+  const span = rangeWindow(range, now, sessionCreatedAt ?? null);
   const liveSamples = live?.samples;
-  const rows = useMemo(
-    () => trendRows(mergeSamples(history, liveSamples ?? [], HISTORY_LIMITS)),
-    [history, liveSamples],
+  // A fixed span per range, so the merge reruns when data arrives, not on every clock tick.
+  const keepMs = range === 'session' ? 24 * 3600_000 : span.to - span.from;
+  const samples = useMemo(
+    () => mergeSamples(history, liveSamples ?? [], { windowMs: keepMs, maxSamples: span.limit }),
+    [history, liveSamples, keepMs, span.limit],
   );
+  const rows = useMemo(() => trendRows(samples), [samples]);
   // Charts end at "now" so a silent feed shows as an empty stretch, not a line that stops early.
-  const timeDomain: [number, number] = [now - HISTORY_WINDOW_MS, now];
+  const timeDomain: [number, number] = [span.from, span.to];
+
+  const phases = useMemo(() => phaseMarkers(session), [session]);
+  const alerts = useMemo(
+    () => (Object.keys(alertsById).length === 0 ? NO_ALERTS : Object.values(alertsById)),
+    [alertsById],
+  );
+  const markers = (keys: readonly TrendKey[]) => [
+    ...phases,
+    ...alarmMarkersFor(alerts, chairId, keys),
+  ];
+  const baseline = session?.baseline ?? null;
+  const baselineLine = (value: number | null | undefined, unit: string): ValueLine[] =>
+    value === null || value === undefined
+      ? []
+      : [{ y: value, label: `baseline ${Math.round(value)} ${unit}`, color: BASELINE_COLOR }];
 
   const label = live?.chair.label ?? chairId;
+  const mayEnter = role !== null && can(role, 'sessions:manage');
   return (
     <main className="detail" aria-labelledby="detail-title">
       <nav className="detail-nav">
@@ -172,63 +154,125 @@ export default function ChairDetailScreen({ clock = appClock }: { clock?: () => 
       {live === undefined && !loading && historyError !== null && (
         <p className="form-error">This chair is not known.</p>
       )}
-      <SessionPanel session={live?.chair.session ?? null} now={now} />
+      {live !== undefined && (
+        <div className="detail-work">
+          <SessionPanel chair={live.chair} samples={live.samples} latest={live.latest} now={now} />
+          {mayEnter && (
+            <section className="entry-panel" aria-labelledby="entry-title">
+              <h2 id="entry-title" className="panel-title">
+                Manual reading
+              </h2>
+              <ManualEntryForm chairId={live.chair.id} chairLabel={live.chair.label} />
+            </section>
+          )}
+        </div>
+      )}
+      <div className="detail-toolbar">
+        <div className="range-picker" role="group" aria-label="Time range">
+          {RANGES.map((r) => (
+            <button
+              key={r.id}
+              type="button"
+              className="button"
+              aria-pressed={range === r.id}
+              disabled={r.id === 'session' && session === null}
+              onClick={() => {
+                setRange(r.id);
+              }}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={view === 'table'}
+          onClick={() => {
+            setView((v) => (v === 'charts' ? 'table' : 'charts'));
+          }}
+        >
+          {view === 'charts' ? 'Show as table' : 'Show as charts'}
+        </button>
+      </div>
       {historyError !== null && (
         <p className="form-error" role="alert">
-          History of the last hour is missing: {historyError}
+          History {range === '1h' ? 'of the last hour' : phrase} is missing: {historyError}
         </p>
       )}
-      {loading && <p className="loading-note">Loading the last hour…</p>}
-      <div className="trend-grid">
-        <TrendChart
-          title="Heart rate"
-          unit="bpm"
-          rows={rows}
-          timeDomain={timeDomain}
-          loading={loading}
-          domain={HR_DOMAIN}
-          series={HR_SERIES}
-        />
-        <TrendChart
-          title="Blood pressure"
-          unit="mmHg"
-          rows={rows}
-          timeDomain={timeDomain}
-          loading={loading}
-          domain={BP_DOMAIN}
-          series={BP_SERIES}
-        />
-        <TrendChart
-          title="SpO2"
-          unit="%"
-          rows={rows}
-          timeDomain={timeDomain}
-          loading={loading}
-          domain={SPO2_DOMAIN}
-          series={SPO2_SERIES}
-        />
-        <TrendChart
-          title="Respiration"
-          unit="/min"
-          rightUnit="mmHg"
-          rows={rows}
-          timeDomain={timeDomain}
-          loading={loading}
-          domain={RR_DOMAIN}
-          rightDomain={ETCO2_DOMAIN}
-          series={RESPIRATION_SERIES}
-        />
-        <TrendChart
-          title="Sedation"
-          unit="score"
-          rows={rows}
-          timeDomain={timeDomain}
-          loading={loading}
-          domain={SEDATION_DOMAIN}
-          ticks={SEDATION_TICKS}
-          series={SEDATION_SERIES}
-        />
-      </div>
+      {loading && <p className="loading-note">Loading the readings {phrase}…</p>}
+      {view === 'table' ? (
+        <ReadingsTable samples={samples} phrase={phrase} />
+      ) : (
+        <ChartSection>
+          <TrendChart
+            title="Heart rate"
+            unit="bpm"
+            rows={rows}
+            timeDomain={timeDomain}
+            loading={loading}
+            emptyText={`No Heart rate readings ${phrase}.`}
+            domain={HR_DOMAIN}
+            series={HR_SERIES}
+            bands={HR_BANDS}
+            valueLines={baselineLine(baseline?.hr, 'bpm')}
+            markers={markers(['hr'])}
+          />
+          <TrendChart
+            title="Blood pressure"
+            unit="mmHg"
+            rows={rows}
+            timeDomain={timeDomain}
+            loading={loading}
+            emptyText={`No Blood pressure readings ${phrase}.`}
+            domain={BP_DOMAIN}
+            series={BP_SERIES}
+            bands={SBP_BANDS}
+            valueLines={baselineLine(baseline?.sbp, 'SBP')}
+            markers={markers(['sbp', 'dbp'])}
+          />
+          <TrendChart
+            title="SpO2"
+            unit="%"
+            rows={rows}
+            timeDomain={timeDomain}
+            loading={loading}
+            emptyText={`No SpO2 readings ${phrase}.`}
+            domain={SPO2_DOMAIN}
+            series={SPO2_SERIES}
+            bands={SPO2_BANDS}
+            valueLines={baselineLine(baseline?.spo2, '%')}
+            markers={markers(['spo2'])}
+          />
+          <TrendChart
+            title="Respiration"
+            unit="/min"
+            rightUnit="mmHg"
+            rows={rows}
+            timeDomain={timeDomain}
+            loading={loading}
+            emptyText={`No Respiration readings ${phrase}.`}
+            domain={RR_DOMAIN}
+            rightDomain={ETCO2_DOMAIN}
+            series={RESPIRATION_SERIES}
+            bands={RR_BANDS}
+            valueLines={baselineLine(baseline?.rr, '/min')}
+            markers={markers(['rr', 'etco2'])}
+          />
+          <TrendChart
+            title="Sedation"
+            unit="score"
+            rows={rows}
+            timeDomain={timeDomain}
+            loading={loading}
+            emptyText={`No Sedation readings ${phrase}.`}
+            domain={SEDATION_DOMAIN}
+            ticks={SEDATION_TICKS}
+            series={SEDATION_SERIES}
+            markers={markers(['moaas', 'rass'])}
+          />
+        </ChartSection>
+      )}
     </main>
   );
 }

@@ -4,6 +4,8 @@ import {
   Legend,
   Line,
   LineChart,
+  ReferenceArea,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -36,7 +38,33 @@ export interface TrendSeries {
   axis?: 'left' | 'right';
 }
 
+/** A zone beyond an alarm limit, shaded so a reading inside it stands out. */
+export interface LimitBand {
+  /** Value where the zone starts; it runs to the edge of the chart on its side. */
+  from: number;
+  side: 'below' | 'above';
+  label: string;
+}
+
+/** A horizontal reference, e.g. the pre-infusion baseline. */
+export interface ValueLine {
+  y: number;
+  label: string;
+  color: string;
+  axis?: 'left' | 'right';
+}
+
+/** A moment on the time axis: an infusion phase change, or an alarm (filled by the alarm views). */
+export interface TimeMarker {
+  t: number;
+  label: string;
+  kind: 'phase' | 'alarm';
+}
+
 const AXIS = '#9aa7b4';
+const BAND_FILL = '#a3161a';
+const PHASE_COLOR = '#b8c4d0';
+const ALARM_COLOR = '#ff6b5e';
 const GRID = '#2a3542';
 
 type Domain = Readonly<[AxisDomainItem, AxisDomainItem]>;
@@ -53,6 +81,15 @@ export function clinicalDomain(low: number, high: number, step: number): Domain 
 }
 
 const TEN_MINUTES = 10 * 60_000;
+
+/** Tick spacing for a window: a few ticks whatever the range, on whole clock minutes. */
+export function tickStep([start, end]: [number, number]): number {
+  const span = end - start;
+  if (span <= 20 * 60_000) return 5 * 60_000;
+  if (span <= 90 * 60_000) return TEN_MINUTES;
+  if (span <= 5 * 3600_000) return 30 * 60_000;
+  return 60 * 60_000;
+}
 
 /** Time ticks on whole ten minutes (09:10, 09:20, ...), so the axis reads like a clock. */
 export function timeTicks([start, end]: [number, number], stepMs = TEN_MINUTES): number[] {
@@ -75,6 +112,10 @@ export function TrendChart({
   ticks,
   timeDomain,
   loading = false,
+  emptyText,
+  bands = [],
+  valueLines = [],
+  markers = [],
 }: {
   title: string;
   rows: readonly TrendRow[];
@@ -88,6 +129,11 @@ export function TrendChart({
   timeDomain: [number, number];
   /** History still on its way: an empty chart must not claim there are no readings. */
   loading?: boolean;
+  /** What an empty chart says, naming the range shown. */
+  emptyText?: string;
+  bands?: readonly LimitBand[];
+  valueLines?: readonly ValueLine[];
+  markers?: readonly TimeMarker[];
 }) {
   // Recomputed only when the data or the series change, not on every clock tick.
   const data = useMemo(
@@ -121,7 +167,7 @@ export function TrendChart({
                 type="number"
                 scale="time"
                 domain={timeDomain}
-                ticks={timeTicks(timeDomain)}
+                ticks={timeTicks(timeDomain, tickStep(timeDomain))}
                 tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
                 stroke={AXIS}
                 tick={{ fill: AXIS, fontSize: 14 }}
@@ -170,6 +216,50 @@ export function TrendChart({
                 }}
               />
               <Legend wrapperStyle={{ color: '#d6dde6' }} />
+              {bands.map((b) => (
+                <ReferenceArea
+                  key={`${b.side}-${b.from}`}
+                  yAxisId="left"
+                  {...(b.side === 'below' ? { y2: b.from } : { y1: b.from })}
+                  fill={BAND_FILL}
+                  fillOpacity={0.18}
+                  stroke="none"
+                  ifOverflow="hidden"
+                  label={{
+                    value: b.label,
+                    position: b.side === 'below' ? 'insideBottomRight' : 'insideTopRight',
+                    fill: '#ffb3aa',
+                    fontSize: 12,
+                  }}
+                />
+              ))}
+              {valueLines.map((l) => (
+                <ReferenceLine
+                  key={l.label}
+                  yAxisId={l.axis ?? 'left'}
+                  y={l.y}
+                  stroke={l.color}
+                  strokeDasharray="2 4"
+                  ifOverflow="extendDomain"
+                  label={{ value: l.label, position: 'insideLeft', fill: l.color, fontSize: 12 }}
+                />
+              ))}
+              {markers.map((m) => (
+                <ReferenceLine
+                  key={`${m.kind}-${m.t}-${m.label}`}
+                  yAxisId="left"
+                  x={m.t}
+                  stroke={m.kind === 'alarm' ? ALARM_COLOR : PHASE_COLOR}
+                  strokeDasharray={m.kind === 'alarm' ? '4 2' : undefined}
+                  strokeWidth={m.kind === 'alarm' ? 1 : 2}
+                  label={{
+                    value: m.label,
+                    position: 'insideTopLeft',
+                    fill: m.kind === 'alarm' ? ALARM_COLOR : PHASE_COLOR,
+                    fontSize: 12,
+                  }}
+                />
+              ))}
               {series.map((s) => (
                 <Line
                   key={s.key}
@@ -194,7 +284,7 @@ export function TrendChart({
         </div>
       ) : (
         <p className="trend-empty">
-          {loading ? 'Loading…' : `No ${title} readings in the last 60 minutes.`}
+          {loading ? 'Loading…' : (emptyText ?? `No ${title} readings in the last 60 minutes.`)}
         </p>
       )}
     </section>

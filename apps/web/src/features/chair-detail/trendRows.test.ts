@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredSample } from '@chairside/core';
-import { CHART_BUCKETS, chartRows, trendRows } from './trendRows';
+import { CHART_POINTS, chartRows, trendRows } from './trendRows';
 import type { TrendRow } from './TrendChart';
 
 const T0 = Date.parse('2026-11-21T09:00:00.000Z');
@@ -54,13 +54,28 @@ describe('chartRows', () => {
 
   it('bounds an hour of 1 Hz data and keeps the extremes a nurse must see', () => {
     const spo2 = chartRows(hour, ['spo2']);
-    expect(spo2.length).toBeLessThanOrEqual(CHART_BUCKETS * 2);
+    expect(spo2).toHaveLength(CHART_POINTS);
     expect(Math.min(...spo2.map((r) => r.spo2 ?? 100))).toBe(84);
-    expect(spo2.some((r) => r.t === T0 + 1800 * 1000)).toBe(true);
+    expect(spo2[0]).toBe(hour[0]);
+    expect(spo2.at(-1)).toBe(hour.at(-1));
 
     const hr = chartRows(hour, ['hr']);
     expect(Math.max(...hr.map((r) => r.hr ?? 0))).toBe(150);
     // Ascending time is preserved for the line.
     expect(hr.every((r, i) => i === 0 || r.t > hr[i - 1]!.t)).toBe(true);
+  });
+
+  it('downsamples 4 h of 1 Hz BP per series: both lines keep their extremes', () => {
+    const fourHours: TrendRow[] = Array.from({ length: 14_400 }, (_, i) => ({
+      t: T0 + i * 1000,
+      sbp: i === 9000 ? 182 : 120 + (i % 7),
+      dbp: i === 3000 ? 48 : 80 + (i % 5),
+    }));
+    const rows = chartRows(fourHours, ['sbp', 'dbp']);
+    expect(rows.length).toBeLessThanOrEqual(CHART_POINTS * 2);
+    expect(rows.length).toBeGreaterThanOrEqual(CHART_POINTS);
+    expect(Math.max(...rows.map((r) => r.sbp ?? 0))).toBe(182);
+    expect(Math.min(...rows.map((r) => r.dbp ?? 999))).toBe(48);
+    expect(rows.every((r, i) => i === 0 || r.t > rows[i - 1]!.t)).toBe(true);
   });
 });

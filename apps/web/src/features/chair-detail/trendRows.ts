@@ -1,3 +1,4 @@
+import { lttb } from '@chairside/core';
 import type { StoredSample } from '@chairside/core';
 import type { TrendKey, TrendRow } from './TrendChart';
 
@@ -17,47 +18,32 @@ export function trendRows(samples: readonly StoredSample[]): TrendRow[] {
   });
 }
 
-/** About one bucket per two pixels of a chart: beyond that, more points only cost time. */
-export const CHART_BUCKETS = 300;
+/** Points kept per series: about one per pixel of a chart; beyond that, more only cost time. */
+export const CHART_POINTS = 600;
 
 /**
  * The rows one chart draws: only rows that carry one of its parameters, and for long windows
- * the lowest and highest reading of each parameter per time bucket. Keeping both extremes
- * means a short desaturation or a BP spike survives downsampling; an average would hide it.
+ * each parameter downsampled with LTTB (core `lttb`), which keeps the shape and the isolated
+ * extremes (a short desaturation, a BP spike) that an average would hide. A row survives when
+ * any of the chart's series keeps it.
  */
 export function chartRows(
   rows: readonly TrendRow[],
   keys: readonly TrendKey[],
-  buckets = CHART_BUCKETS,
+  points = CHART_POINTS,
 ): TrendRow[] {
   const relevant = rows.filter((r) => keys.some((k) => r[k] !== undefined));
-  const first = relevant[0];
-  const last = relevant.at(-1);
-  if (first === undefined || last === undefined || relevant.length <= buckets * 2) return relevant;
-
-  const width = (last.t - first.t) / buckets || 1;
-  const bucketOf = (r: TrendRow) => Math.min(buckets - 1, Math.floor((r.t - first.t) / width));
-  const out: TrendRow[] = [];
-  let start = 0;
-  while (start < relevant.length) {
-    const bucket = bucketOf(relevant[start] as TrendRow);
-    let end = start;
-    while (end < relevant.length && bucketOf(relevant[end] as TrendRow) === bucket) end++;
-    const keep = new Set<number>();
-    for (const k of keys) {
-      let minAt = -1;
-      let maxAt = -1;
-      for (let i = start; i < end; i++) {
-        const v = (relevant[i] as TrendRow)[k];
-        if (v === undefined) continue;
-        if (minAt < 0 || v < ((relevant[minAt] as TrendRow)[k] ?? v)) minAt = i;
-        if (maxAt < 0 || v > ((relevant[maxAt] as TrendRow)[k] ?? v)) maxAt = i;
-      }
-      if (minAt >= 0) keep.add(minAt);
-      if (maxAt >= 0) keep.add(maxAt);
-    }
-    for (const i of [...keep].sort((a, b) => a - b)) out.push(relevant[i] as TrendRow);
-    start = end;
+  if (relevant.length <= points) return relevant;
+  const keep = new Set<TrendRow>();
+  for (const k of keys) {
+    const series = relevant.filter((r) => r[k] !== undefined);
+    for (const r of lttb(
+      series,
+      points,
+      (row) => row.t,
+      (row) => row[k] ?? 0,
+    ))
+      keep.add(r);
   }
-  return out;
+  return relevant.filter((r) => keep.has(r));
 }
