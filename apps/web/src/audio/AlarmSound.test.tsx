@@ -38,14 +38,14 @@ describe('AlarmSound', () => {
     await userEvent.click(prompt);
 
     expect(context.state).toBe('running');
-    expect((await screen.findByTestId('sound-on')).textContent).toBe('🔊 Alarm sound on');
+    expect((await screen.findByTestId('sound-on')).textContent).toBe('Alarm sound on');
     expect(screen.queryByRole('button', { name: 'Click to enable alarm sound' })).toBeNull();
   });
 
   it('says plainly when the browser has no Web Audio', () => {
     render(<AlarmSound player={createWebAudioPlayer(() => null)} />);
     expect(screen.getByRole('status').textContent).toBe(
-      '⚠ Alarm sound is not available in this browser',
+      'Alarm sound is not available in this browser',
     );
   });
 

@@ -73,7 +73,7 @@ export function AlarmSound({
   if (!player.available) {
     return (
       <div className="sound-control" data-testid="sound-control" role="status">
-        <span className="sound-off">⚠ Alarm sound is not available in this browser</span>
+        <span className="sound-off">Alarm sound is not available in this browser</span>
       </div>
     );
   }
@@ -87,11 +87,11 @@ export function AlarmSound({
             void player.unlock();
           }}
         >
-          <span aria-hidden="true">🔇 </span>Click to enable alarm sound
+          Click to enable alarm sound
         </button>
       ) : (
         <span className="sound-on" data-testid="sound-on">
-          <span aria-hidden="true">🔊 </span>Alarm sound on
+          Alarm sound on
         </span>
       )}
       <label className="sound-volume">

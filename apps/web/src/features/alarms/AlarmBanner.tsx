@@ -88,8 +88,7 @@ function AlarmRow({
       </span>
       {pause !== null && (
         <span className="alarm-paused" data-testid="alarm-paused">
-          <span aria-hidden="true">🔇</span> sound paused by {pause.by},{' '}
-          {formatDuration(Date.parse(pause.until) - now)} left
+          Sound paused by {pause.by}, {formatDuration(Date.parse(pause.until) - now)} left
         </span>
       )}
       {error !== null && (
