@@ -274,7 +274,11 @@ export class FeedClient {
     });
   }
 
-  /** Queues readings for a chair; they are sent in this order as soon as the link allows. */
+  /**
+   * Queues readings for a chair; they are sent in this order as soon as the link allows. Give
+   * each reading an id: a reading without one may be stored twice if its ack is lost and it is
+   * resent.
+   */
   send(chairId: string, samples: readonly SampleInput[]): void {
     if (this.closed) throw new Error('FeedClient is closed');
     let queue = this.queues.get(chairId);
