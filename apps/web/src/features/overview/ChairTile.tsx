@@ -3,6 +3,8 @@ import { Link } from 'react-router';
 import type { Alert, StoredSample } from '@chairside/core';
 import { spokenAlarms, TileAlarm, tileAlarmClass } from '../alarms/TileAlarm';
 import type { ChairLive } from '../../store/clinic';
+import { TileEntry } from '../manual-entry/TileEntry';
+import { spokenSessionClock, TileSessionClock } from '../session/TileSessionClock';
 import { formatAge, isStale } from '../../time/format';
 import { Sparkline } from './Sparkline';
 import {
@@ -103,6 +105,7 @@ export const ChairTile = memo(function ChairTile({
     spokenAlarms(alarms),
     patientRef ?? undefined,
     session.text,
+    spokenSessionClock(chair.session, latest, now),
     ...[
       values.hr,
       values.bp,
@@ -117,55 +120,60 @@ export const ChairTile = memo(function ChairTile({
     .join(', ');
 
   return (
-    <Link
-      to={`/chairs/${encodeURIComponent(chair.id)}`}
-      className={`chair-tile ${offline ? 'is-offline' : ''} ${tileAlarmClass(alarms)}`}
-      data-testid="chair-tile"
-      data-chair-id={chair.id}
-      data-offline={offline ? 'true' : 'false'}
-      aria-label={label}
-    >
-      <div className="tile-head">
-        <h2 className="tile-label">{chair.label}</h2>
-        <span className="tile-patient" data-testid="patient-ref">
-          {patientRef ?? 'No patient'}
-        </span>
-        <span className={`session-state session-${session.state}`} data-testid="session-state">
-          <span aria-hidden="true">{session.mark}</span> {session.text}
-        </span>
-      </div>
-      <TileAlarm alarms={alarms} />
-      <div className="tile-main">
-        <Vital
-          value={values.hr}
-          now={now}
-          size="main"
-          trend={{ samples, pick: pickHr, scale: HR_TREND }}
-        />
-        <Vital
-          value={values.spo2}
-          now={now}
-          size="main"
-          trend={{ samples, pick: pickSpo2, scale: SPO2_TREND }}
-        />
-        <Vital
-          value={values.bp}
-          now={now}
-          size="main"
-          className="vital-wide"
-          trend={{ samples, pick: pickSbp, scale: SBP_TREND }}
-        />
-      </div>
-      <div className="tile-minor">
-        <Vital value={values.rr} now={now} size="minor" />
-        {showEtco2 && <Vital value={values.etco2} now={now} size="minor" />}
-        <Vital value={values.sedation} now={now} size="minor" />
-      </div>
-      {offline && (
-        <div className="tile-offline-mark" aria-hidden="true">
-          NOT LIVE
+    // The cell holds the tile and its "Enter vitals" button: a button may not sit inside a link.
+    <div className="chair-tile-cell">
+      <Link
+        to={`/chairs/${encodeURIComponent(chair.id)}`}
+        className={`chair-tile ${offline ? 'is-offline' : ''} ${tileAlarmClass(alarms)}`}
+        data-testid="chair-tile"
+        data-chair-id={chair.id}
+        data-offline={offline ? 'true' : 'false'}
+        aria-label={label}
+      >
+        <div className="tile-head">
+          <h2 className="tile-label">{chair.label}</h2>
+          <span className="tile-patient" data-testid="patient-ref">
+            {patientRef ?? 'No patient'}
+          </span>
+          <span className={`session-state session-${session.state}`} data-testid="session-state">
+            <span aria-hidden="true">{session.mark}</span> {session.text}
+          </span>
         </div>
-      )}
-    </Link>
+        <TileAlarm alarms={alarms} />
+        <div className="tile-main">
+          <Vital
+            value={values.hr}
+            now={now}
+            size="main"
+            trend={{ samples, pick: pickHr, scale: HR_TREND }}
+          />
+          <Vital
+            value={values.spo2}
+            now={now}
+            size="main"
+            trend={{ samples, pick: pickSpo2, scale: SPO2_TREND }}
+          />
+          <Vital
+            value={values.bp}
+            now={now}
+            size="main"
+            className="vital-wide"
+            trend={{ samples, pick: pickSbp, scale: SBP_TREND }}
+          />
+        </div>
+        <div className="tile-minor">
+          <Vital value={values.rr} now={now} size="minor" />
+          {showEtco2 && <Vital value={values.etco2} now={now} size="minor" />}
+          <Vital value={values.sedation} now={now} size="minor" />
+        </div>
+        <TileSessionClock session={chair.session} latest={latest} now={now} />
+        {offline && (
+          <div className="tile-offline-mark" aria-hidden="true">
+            NOT LIVE
+          </div>
+        )}
+      </Link>
+      <TileEntry chairId={chair.id} chairLabel={chair.label} />
+    </div>
   );
 });
