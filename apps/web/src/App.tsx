@@ -28,6 +28,7 @@ import { OverviewScreen } from './features/overview/OverviewScreen';
 const ChairDetailScreen = lazy(() => import('./features/chair-detail/ChairDetailScreen'));
 // Review screens (history, per-session report) are for the charge nurse's desk: loaded on demand.
 const HistoryScreen = lazy(() => import('./features/history/HistoryScreen'));
+const ReportScreen = lazy(() => import('./features/report/ReportScreen'));
 
 function LoginRoute() {
   const token = useAuth((s) => s.token);
@@ -130,6 +131,16 @@ export function App() {
               <ScreenErrorBoundary>
                 <Suspense fallback={<p className="loading-note">Loading the alarm history…</p>}>
                   <HistoryScreen />
+                </Suspense>
+              </ScreenErrorBoundary>
+            }
+          />
+          <Route
+            path="/sessions/:sessionId/report"
+            element={
+              <ScreenErrorBoundary>
+                <Suspense fallback={<p className="loading-note">Loading the session report…</p>}>
+                  <ReportScreen />
                 </Suspense>
               </ScreenErrorBoundary>
             }
