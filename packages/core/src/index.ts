@@ -10,3 +10,4 @@ export * from './socket';
 export * from './alarms';
 export * from './aldrete';
 export * from './downsample';
+export * from './simulator';
