@@ -214,6 +214,48 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '003_simulator_runs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Training runs and the events the trainer injected, kept for the debrief after a restart.
+      await db.schema
+        .createTable('simulator_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
+        .addColumn('scenario', 'text', (c) => c.notNull())
+        .addColumn('scenario_title', 'text', (c) => c.notNull())
+        .addColumn('speed', 'double precision', (c) => c.notNull())
+        .addColumn('seed', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_by', 'text', (c) => c.notNull())
+        .addColumn('ends_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .addColumn('ended_by', 'text')
+        .addColumn('samples_sent', 'integer', (c) => c.notNull())
+        .addColumn('samples_stored', 'integer', (c) => c.notNull())
+        .addColumn('samples_refused', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('simulator_runs_by_chair')
+        .on('simulator_runs')
+        .columns(['chair_id', 'started_at'])
+        .execute();
+      await db.schema
+        .createTable('simulator_run_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('run_id', 'text', (c) => c.notNull().references('simulator_runs.id'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('by', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('simulator_run_events_by_run')
+        .on('simulator_run_events')
+        .columns(['run_id', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
