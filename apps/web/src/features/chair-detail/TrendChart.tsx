@@ -220,11 +220,23 @@ export function TrendChart({
                 <ReferenceArea
                   key={`${b.side}-${b.from}`}
                   yAxisId="left"
-                  {...(b.side === 'below' ? { y2: b.from } : { y1: b.from })}
+                  // Far past any axis, clipped to the plot: the band runs to the chart's edge.
+                  y1={b.side === 'below' ? -10_000 : b.from}
+                  y2={b.side === 'below' ? b.from : 10_000}
                   fill={BAND_FILL}
                   fillOpacity={0.18}
                   stroke="none"
                   ifOverflow="hidden"
+                />
+              ))}
+              {bands.map((b) => (
+                // The limit itself, named, so the band reads without its colour.
+                <ReferenceLine
+                  key={`line-${b.side}-${b.from}`}
+                  yAxisId="left"
+                  y={b.from}
+                  stroke="#c0504a"
+                  strokeDasharray="6 3"
                   label={{
                     value: b.label,
                     position: b.side === 'below' ? 'insideBottomRight' : 'insideTopRight',

@@ -37,7 +37,6 @@ export function TileSessionClock({
   return (
     <div className="tile-clock" aria-hidden="true">
       <span className="tile-timer" data-testid="tile-timer">
-        <span aria-hidden="true">⏱ </span>
         {timerText(infusionTimer(session, now))}
       </span>
       {dueIn !== null && (
