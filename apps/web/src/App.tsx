@@ -63,9 +63,8 @@ function Shell() {
       <ConnectionBanner status={status} since={since} />
       <Header user={user} now={now} onLogout={logout}>
         <NavLinks role={user.role} />
-        <AlarmSound />
       </Header>
-      <AlarmBanner now={now} role={user.role} />
+      <AlarmBanner now={now} role={user.role} controls={<AlarmSound />} />
       <div id="content" tabIndex={-1}>
         <Outlet />
       </div>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
 import { can } from '@chairside/core';
 import type { Alert, Role } from '@chairside/core';
 import { useApi } from '../../api/ApiContext';
@@ -138,7 +139,16 @@ function AlarmRow({
  * Every open alarm of the clinic, most urgent first: the nurse's work list. Acknowledging goes
  * through the server, so every viewer sees who did it at once.
  */
-export function AlarmBanner({ now, role }: { now: number; role: Role }) {
+export function AlarmBanner({
+  now,
+  role,
+  controls,
+}: {
+  now: number;
+  role: Role;
+  /** The station's sound controls, on the banner's first line. */
+  controls?: ReactNode;
+}) {
   const alerts = useClinic((s) => s.alerts);
   const chairs = useClinic((s) => s.chairs);
   const pauses = useClinic((s) => s.audioPauses);
@@ -146,16 +156,22 @@ export function AlarmBanner({ now, role }: { now: number; role: Role }) {
   if (open.length === 0) {
     return (
       <section className="alarm-banner is-empty" aria-label="Alarms" data-testid="alarm-banner">
-        <p className="alarm-none">No active alarms</p>
+        <div className="alarm-banner-head">
+          <p className="alarm-none">No active alarms</p>
+          {controls}
+        </div>
       </section>
     );
   }
   const waiting = open.filter((a) => a.state === 'active').length;
   return (
     <section className="alarm-banner" aria-label="Active alarms" data-testid="alarm-banner">
-      <h2 className="alarm-banner-title">
-        Alarms: {open.length} open, {waiting} not acknowledged
-      </h2>
+      <div className="alarm-banner-head">
+        <h2 className="alarm-banner-title">
+          Alarms: {open.length} open, {waiting} not acknowledged
+        </h2>
+        {controls}
+      </div>
       <ol className="alarm-list">
         {open.map((alert) => (
           <AlarmRow

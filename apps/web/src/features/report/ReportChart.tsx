@@ -1,14 +1,6 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock } from '../../time/format';
+import { reportTicks } from './reportData';
 import type { ReportRow } from './reportData';
 
 export interface ReportMarker {
@@ -45,6 +37,30 @@ export default function ReportChart({
 }) {
   return (
     <div className="report-chart" data-testid="report-chart">
+      <ul className="report-legend" aria-label="Lines">
+        {SERIES.map((s) => (
+          <li key={s.key}>
+            <svg width="36" height="10" aria-hidden="true">
+              <line
+                x1="0"
+                y1="5"
+                x2="36"
+                y2="5"
+                stroke={s.color}
+                strokeWidth="3"
+                strokeDasharray={s.dash}
+              />
+            </svg>
+            {s.name} ({s.axis === 'left' ? 'left' : 'right'} axis)
+          </li>
+        ))}
+        <li>
+          <span className="legend-alarm" aria-hidden="true">
+            ┆
+          </span>
+          high alarm (!!!), event lines grey
+        </li>
+      </ul>
       <LineChart width={WIDTH} height={HEIGHT} data={[...rows]} margin={{ top: 24, right: 16 }}>
         <CartesianGrid stroke="#8a96a3" strokeOpacity={0.35} />
         <XAxis
@@ -52,13 +68,13 @@ export default function ReportChart({
           type="number"
           scale="time"
           domain={span}
+          ticks={reportTicks(span)}
           tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
           stroke="#7d8a97"
         />
         <YAxis yAxisId="left" domain={[30, 'auto']} stroke="#7d8a97" width={44} />
         <YAxis yAxisId="right" orientation="right" domain={[0, 100]} stroke="#7d8a97" width={40} />
         <Tooltip labelFormatter={(t) => (typeof t === 'number' ? formatClock(t) : '')} />
-        <Legend />
         {markers.map((m) => (
           <ReferenceLine
             key={`${m.kind}-${m.t}-${m.label}`}

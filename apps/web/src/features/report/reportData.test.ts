@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Session, StoredSample } from '@chairside/core';
-import { reportRows, sessionSpan } from './reportData';
+import { reportRows, reportTicks, sessionSpan } from './reportData';
 
 const T0 = Date.parse('2026-11-21T09:00:00.000Z');
 
@@ -59,5 +59,16 @@ describe('sessionSpan', () => {
   it('runs from creation to discharge, or to now while the session is open', () => {
     expect(sessionSpan(session, T0 + 9_999_999)).toEqual([T0, T0 + 4_000_000]);
     expect(sessionSpan({ ...session, events: [] }, T0 + 120_000)).toEqual([T0, T0 + 120_000]);
+  });
+});
+
+describe('reportTicks', () => {
+  it('puts ticks on whole minutes, spaced to keep about a dozen', () => {
+    const start = T0 + 32_000;
+    expect(reportTicks([start, start + 5 * 60_000]).map((t) => (t - T0) / 60_000)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+    const hour = reportTicks([T0, T0 + 90 * 60_000]);
+    expect(hour.map((t) => (t - T0) / 60_000)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
   });
 });

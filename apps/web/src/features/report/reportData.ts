@@ -44,7 +44,11 @@ export function reportRows(
 
 /** The time span a session covers: from its creation to its discharge (or now, if open). */
 export function sessionSpan(session: Session, now: number): [number, number] {
-  const start = Date.parse(session.createdAt);
+  // An event may be recorded with an earlier `at` than the session's creation (entered late).
+  const start = Math.min(
+    Date.parse(session.createdAt),
+    ...session.events.map((e) => Date.parse(e.at)),
+  );
   const discharged = session.events.find((e) => e.type === 'discharged');
   const end = discharged === undefined ? now : Date.parse(discharged.at);
   return [start, Math.max(end, start + 60_000)];
@@ -57,3 +61,15 @@ export const EVENT_WORDS: Record<SessionEventType, string> = {
   'infusion-stopped': 'Infusion stopped',
   discharged: 'Discharged',
 };
+
+const TICK_STEPS_MIN = [1, 2, 5, 10, 15, 30, 60, 120];
+
+/** Time-axis ticks on whole clock minutes, at most about 12 over the span, whatever its length. */
+export function reportTicks([start, end]: [number, number], maxTicks = 12): number[] {
+  const span = end - start;
+  const stepMin = TICK_STEPS_MIN.find((m) => span / (m * 60_000) <= maxTicks) ?? 240;
+  const step = stepMin * 60_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(start / step) * step; t <= end; t += step) ticks.push(t);
+  return ticks;
+}
