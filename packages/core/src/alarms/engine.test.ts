@@ -143,13 +143,26 @@ describe('condition delay for continuous sources', () => {
     expect(summary(shallow.feed(10, { spo2: 88 }))).toEqual(['raised high SpO2 88 < 90']);
   });
 
-  it('a manual reading alarms at once, a device reading of the same value does not', () => {
+  it('a manual reading alarms at once, a device stream of the same value waits for the delay', () => {
     const manual = new Chair();
-    expect(summary(manual.feed(0, { sbp: 185, dbp: 95 }, 'manual'))).toEqual([
-      'raised high SBP 185 >= 180',
-    ]);
+    expect(summary(manual.feed(0, { hr: 145 }, 'manual'))).toEqual(['raised high HR 145 > 140']);
     const device = new Chair();
-    expect(device.feed(0, { sbp: 185, dbp: 95 })).toEqual([]);
+    expect(device.feed(0, { hr: 145 })).toEqual([]);
+    expect(device.stream(1, 9, { hr: 145 })).toEqual([]);
+    expect(summary(device.feed(10, { hr: 145 }))).toEqual(['raised high HR 145 > 140']);
+  });
+
+  it('a cuff pressure or sedation score from a device alarms on its own: it is a determination, not a stream', () => {
+    const chair = new Chair();
+    expect(summary(chair.feed(0, { sbp: 185, dbp: 95 }))).toEqual(['raised high SBP 185 >= 180']);
+    const low = new Chair();
+    expect(summary(low.feed(0, { sbp: 78, dbp: 45 }, 'simulator'))).toEqual([
+      'raised high SBP 78 < 80',
+    ]);
+    const sedated = new Chair();
+    expect(
+      summary(sedated.feed(0, { sedation: { scale: 'MOAA/S', score: 1 } }, 'simulator')),
+    ).toEqual(['raised high MOAA/S 1 <= 2']);
   });
 
   it('upgrades medium to high in the same episode when high held 10 s, never a second alert', () => {
@@ -349,11 +362,10 @@ describe('SBP rise over the session baseline', () => {
     expect(noSbp.feed(0, { sbp: 150, dbp: 80 }, 'manual')).toEqual([]);
   });
 
-  it('follows the delay for a device', () => {
+  it('alarms on a single device cuff reading, like a manual one', () => {
     const chair = new Chair({ session: session('pre-infusion', baselineSbp(100)) });
-    expect(chair.feed(0, { sbp: 141, dbp: 80 })).toEqual([]);
-    expect(summary(chair.feed(10, { sbp: 142, dbp: 80 }))).toEqual([
-      'raised high SBP 142 >= 140 (baseline 100 +40%)',
+    expect(summary(chair.feed(0, { sbp: 141, dbp: 80 }))).toEqual([
+      'raised high SBP 141 >= 140 (baseline 100 +40%)',
     ]);
   });
 });

@@ -330,17 +330,30 @@ function extendRunsBack(track: ConditionTrack, a: Assessment, at: number): void 
   }
 }
 
+/**
+ * Cuff pressures and sedation scores are discrete determinations (one every few minutes), not
+ * a stream: a 10 s condition delay could only be met by the NEXT cuff cycle, 5 minutes later.
+ * Like a bedside NIBP module, each determination alarms on its own.
+ */
+const DISCRETE_MEASUREMENTS: ReadonlySet<MeasurementField> = new Set(['sbp', 'dbp', 'sedation']);
+
+/** Whether a reading of `field` from `source` must hold for the condition delay first. */
+function delayed(field: MeasurementField, source: SampleSource): boolean {
+  return isContinuousSource(source) && !DISCRETE_MEASUREMENTS.has(field);
+}
+
 /** The priority the condition has earned at `at`: after the delay, or at once. */
 function earnedLevel(
   track: ConditionTrack,
   a: Assessment,
+  field: MeasurementField,
   source: SampleSource,
   at: number,
   rules: AlarmRuleSet,
 ): PhysiologicalPriority | null {
   if (a.met.some((t) => t.immediate)) return 'high';
-  // A manual reading is the nurse's deliberate measurement: no delay.
-  if (!isContinuousSource(source)) return levelOf(a);
+  // A manual reading is the nurse's deliberate measurement, a cuff cycle a determination: no delay.
+  if (!delayed(field, source)) return levelOf(a);
   for (const level of ['high', 'medium'] as const) {
     const since = track.runSince[level];
     if (meets(a, level) && since !== null && at - since >= rules.conditionDelayMs) return level;
@@ -396,7 +409,7 @@ function settle(
   a: Assessment,
 ): void {
   const track = trackOf(run.st, key);
-  const level = earnedLevel(track, a, source, reading.at, run.ctx.rules);
+  const level = earnedLevel(track, a, reading.field, source, reading.at, run.ctx.rules);
   const facts = level === null ? null : physiologicalFacts(reading.field, a, level);
   if (facts !== null) raiseOrWorsen(run, key, facts, reading.at);
   else if (!a.holds) endCondition(run, key, reading.at);
@@ -428,7 +441,7 @@ function evaluateReading(run: Run, reading: Reading, source: SampleSource, warmU
     // A late reading that alarms without a delay window is raised on its own time.
     const own = a.met.some((t) => t.immediate)
       ? 'high'
-      : isContinuousSource(source)
+      : delayed(reading.field, source)
         ? null
         : levelOf(a);
     const ownFacts = own === null ? null : physiologicalFacts(reading.field, a, own);
@@ -439,7 +452,14 @@ function evaluateReading(run: Run, reading: Reading, source: SampleSource, warmU
       if (!latestAssessment.holds) endCondition(run, key, newest.at);
     }
     // The late reading may have completed the delay window of the ongoing condition.
-    const level = earnedLevel(track, latestAssessment, newest.source, newest.at, ctx.rules);
+    const level = earnedLevel(
+      track,
+      latestAssessment,
+      reading.field,
+      newest.source,
+      newest.at,
+      ctx.rules,
+    );
     const facts =
       level === null ? null : physiologicalFacts(reading.field, latestAssessment, level);
     if (facts !== null && level !== null && !covered(st, key, newest.at, level)) {
