@@ -104,10 +104,10 @@ describe('scenarios produce the intended excursions', () => {
     expect(Math.min(...values(samples, 'sbp'))).toBeLessThan(90);
   });
 
-  it('emergence agitation: RASS +2 with a faster heart after the stop', () => {
+  it('emergence agitation: RASS +3 (very agitated, pulling at the line) with a faster heart after the stop', () => {
     const { samples } = runWhole('emergence-agitation', { monitor: { sedation: { scale: 'RASS', intervalMinutes: 1 } } });
     const rass = samples.filter((s) => s.sedation !== undefined && minuteOf(s) > 45);
-    expect(Math.max(...rass.map((s) => s.sedation!.score))).toBe(2);
+    expect(Math.max(...rass.map((s) => s.sedation!.score))).toBe(3);
     const before = values(samples.filter((s) => minuteOf(s) > 40 && minuteOf(s) < 45), 'hr');
     // After the 2 minutes of motion artifact, so the count is the patient's, not the artifact's.
     const during = values(samples.filter((s) => minuteOf(s) > 51 && minuteOf(s) < 54), 'hr');

@@ -57,6 +57,8 @@ export interface Scenario {
   readonly infusion: { readonly doseMgPerKg: number; readonly plannedMinutes: number };
   /** Model minutes the run lasts (pre-infusion + infusion + recovery). */
   readonly durationMinutes: number;
+  /** How the bedside monitor reports, where the scenario needs more than the defaults. */
+  readonly monitor?: Pick<MonitorOptions, 'sedation'>;
   readonly timeline: readonly TimelineEntry[];
 }
 
@@ -136,11 +138,13 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'emergence-agitation',
     title: 'Emergence agitation',
     description:
-      'Shortly after the pump stops the patient becomes agitated (RASS +2, pulling at the line): heart rate and pressure rise and the oximeter trace is disturbed by movement.',
+      'Shortly after the pump stops the patient becomes very agitated (RASS +3, pulling at the line): heart rate and pressure rise and the oximeter trace is disturbed by movement. Sedation is scored on RASS every 2 minutes.',
     ...standard,
+    // Agitation is what RASS scores (MOAA/S has no level above "alert").
+    monitor: { sedation: { scale: 'RASS', intervalMinutes: 2 } },
     timeline: [
       ...standardInfusion,
-      { atMinute: STOP + 3, event: { type: 'emergence-agitation', toRass: 2, hrRise: 25, sbpRise: 20, overSeconds: 60, holdSeconds: 420, recoverSeconds: 300 } },
+      { atMinute: STOP + 3, event: { type: 'emergence-agitation', toRass: 3, hrRise: 25, sbpRise: 20, overSeconds: 60, holdSeconds: 420, recoverSeconds: 300 } },
       { atMinute: STOP + 3.5, event: { type: 'motion', seconds: 120 } },
       { atMinute: STOP + 4, event: { type: 'cuff-now' } },
     ],
@@ -272,7 +276,13 @@ export class ScenarioRun {
       startAtMs: options.startAtMs,
       seed: options.seed,
     });
-    this.monitor = new VitalsMonitor({ seed: options.seed, ...options.monitor, physiology: this.physiology, speed: options.speed ?? 1 });
+    this.monitor = new VitalsMonitor({
+      seed: options.seed,
+      ...options.scenario.monitor,
+      ...options.monitor,
+      physiology: this.physiology,
+      speed: options.speed ?? 1,
+    });
     this.startModelMs = options.startAtMs;
     // Stable sort: entries at the same minute keep their written order.
     this.timeline = [...options.scenario.timeline].sort((a, b) => a.atMinute - b.atMinute);
