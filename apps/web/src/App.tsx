@@ -29,6 +29,8 @@ const ChairDetailScreen = lazy(() => import('./features/chair-detail/ChairDetail
 // Review screens (history, per-session report) are for the charge nurse's desk: loaded on demand.
 const HistoryScreen = lazy(() => import('./features/history/HistoryScreen'));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen'));
+// Administration is rare and for one role: never in the nurses' first download.
+const AdminScreen = lazy(() => import('./features/admin/AdminScreen'));
 
 function LoginRoute() {
   const token = useAuth((s) => s.token);
@@ -140,6 +142,16 @@ export function App() {
               <ScreenErrorBoundary>
                 <Suspense fallback={<p className="loading-note">Loading the session report…</p>}>
                   <ReportScreen />
+                </Suspense>
+              </ScreenErrorBoundary>
+            }
+          />
+          <Route
+            path="/admin"
+            element={
+              <ScreenErrorBoundary>
+                <Suspense fallback={<p className="loading-note">Loading administration…</p>}>
+                  <AdminScreen />
                 </Suspense>
               </ScreenErrorBoundary>
             }
