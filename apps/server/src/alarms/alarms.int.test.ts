@@ -301,6 +301,10 @@ describe('CLINICAL.md section 6 through the public API', () => {
     expect(unknown.body.error.code).toBe('not_found');
 
     const nurse = await watcher('nurse', [chairId]);
+    expect(await askAcknowledge(nurse, { alertId: 'no-such-alert' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     const other = await watcher('admin', [chairId]);
     const seenByOther = nextEvent(other, 'alert', ({ alert }) => alert.acknowledgedAt !== null);
     const bad = await askAcknowledge(nurse, { alertId: 5 });
@@ -312,6 +316,14 @@ describe('CLINICAL.md section 6 through the public API', () => {
       alert: { id, state: 'acknowledged', acknowledgedBy: 'nurse1' },
     });
     expect((await seenByOther).alert).toMatchObject({ id, acknowledgedBy: 'nurse1' });
+    // Recorded in the audit trail too, with who and when.
+    const audit = await listAudit(t.server.db, 50);
+    expect(audit.find((a) => a.action === 'alert.acknowledged')).toMatchObject({
+      who: 'nurse1',
+      at: iso(sec(2000)),
+      detail: { alertId: id, chairId, priority: 'high', message: 'SBP 185 >= 180' },
+    });
+    expect((await call(url, 'GET', '/alerts', {})).status).toBe(401);
   });
 });
 
@@ -322,6 +334,8 @@ describe('time-based alarms on the server clock', () => {
     // A charge nurse watching another chair only still gets the escalation.
     const elsewhere = await createChair(url, tokens.admin, 'Elsewhere');
     const charge = await watcher('charge', [elsewhere]);
+    const admin = await watcher('admin', [elsewhere]);
+    const adminSaw = nextEvent(admin, 'alert', ({ alert }) => (alert.escalatedAt ?? null) !== null);
     const nurseOther = await watcher('nurse', [elsewhere]);
     const nurseSeen = collect(nurseOther, 'alert');
     const escalated = nextEvent(
@@ -340,6 +354,7 @@ describe('time-based alarms on the server clock', () => {
     clock.set(sec(3060));
     const { alert } = await escalated;
     expect(alert).toMatchObject({ id: open?.id, escalatedAt: iso(sec(3060)), state: 'active' });
+    expect((await adminSaw).alert.id).toBe(open?.id);
     expect(nurseSeen).toEqual([]);
     const [stored] = await alertsOf(`chairId=${chairId}`);
     expect(stored?.escalatedAt).toBe(iso(sec(3060)));
@@ -605,5 +620,35 @@ describe('OpenAPI', () => {
     expect(JSON.stringify(res.body.components.schemas['AlarmRuleSet'])).toContain(
       'conditionDelayMs',
     );
+  });
+});
+
+describe('discharge', () => {
+  it("ends the session's medium alarms at once; a latched high one waits for its acknowledgment", async () => {
+    clock.set(sec(10_000));
+    const { chairId, session } = await chairWithSession('Discharge');
+    await ingest(chairId, [{ at: iso(sec(10_000)), source: 'manual', hr: 125, spo2: 84 }]);
+    const open = await alertsOf(`chairId=${chairId}`);
+    expect(open.map((a) => [a.parameter, a.priority, a.state]).sort()).toEqual([
+      ['hr', 'medium', 'active'],
+      ['spo2', 'high', 'active'],
+    ]);
+    for (const type of ['infusion-started', 'infusion-stopped', 'discharged'])
+      expect(
+        (
+          await call(url, 'POST', `/sessions/${session.id}/events`, {
+            token: tokens.nurse,
+            body: { type },
+          })
+        ).status,
+      ).toBe(200);
+    await t.server.alarms.idle();
+    await t.server.alarms.tick();
+    const after = await alertsOf(`chairId=${chairId}`);
+    expect(after.map((a) => [a.parameter, a.state, a.clearedAt]).sort()).toEqual([
+      // Ended at the discharge (server time); the high one is still active until acknowledged.
+      ['hr', 'cleared', iso(sec(10_000))],
+      ['spo2', 'active', iso(sec(10_000))],
+    ]);
   });
 });

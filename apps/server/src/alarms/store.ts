@@ -10,6 +10,7 @@ import type {
 } from '@chairside/core';
 import { DEFAULT_ALERTS_LIMIT } from '@chairside/core';
 import type { Selectable } from 'kysely';
+import { recordAudit } from '../domain/audit';
 import type { ChairsideDb } from '../store/database';
 import type { AlertsTable, AudioPausesTable } from '../store/schema';
 
@@ -103,6 +104,20 @@ export async function persistAlertChanges(
           by: type === 'acknowledged' ? by : null,
         })
         .execute();
+      // Acknowledgments also join the clinic's audit trail, beside logins and limit changes.
+      if (type === 'acknowledged' && by !== null)
+        await recordAudit(trx, {
+          who: by,
+          at: now,
+          action: 'alert.acknowledged',
+          detail: {
+            alertId: alert.id,
+            chairId: alert.chairId,
+            sessionId: alert.sessionId,
+            priority: alert.priority,
+            message: alert.message,
+          },
+        });
     }
   });
 }
