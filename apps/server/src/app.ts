@@ -16,6 +16,7 @@ import { createDomainEvents } from './domain/context';
 import type { DomainEvents } from './domain/context';
 import { ensureAdmin } from './domain/users';
 import { alarmsRouter } from './http/alarm-routes';
+import { simulatorRouter } from './http/simulator-routes';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestLog } from './http/request-log';
@@ -30,12 +31,16 @@ import {
 import type { LoginRateLimit } from './http/routes';
 import { createRealtime } from './realtime/sockets';
 import type { ChairsideIo } from './realtime/sockets';
-import { migrateToLatest, openDatabase } from './store/database';
+import { migrateToLatest, openStore } from './store/database';
+import { SimulatorHost } from './simulator/host';
+import { defaultPhysioNetDir } from './simulator/players';
 import type { ChairsideDb } from './store/database';
 
 export interface ChairsideServerOptions {
   /** Folder of the embedded SQLite file (created if missing). */
   dataDir: string;
+  /** `postgres://...`: store in PostgreSQL instead of the SQLite file in `dataDir`. */
+  databaseUrl?: string;
   /** Epoch milliseconds; injected so tests and replays control time. */
   clock?: () => number;
   logger?: Logger;
@@ -47,6 +52,8 @@ export interface ChairsideServerOptions {
   loginRateLimit?: LoginRateLimit;
   /** Real-time interval of the alarm tick (default 1000 ms); the tick reads `clock`. */
   alarmTickMs?: number;
+  /** Folder of the PhysioNet 2012 set for `physionet:<id>` runs (default CHAIRSIDE_PHYSIONET_DIR or the shared data folder); null: none. */
+  physioNetDir?: string | null;
 }
 
 export interface ListeningAddress {
@@ -67,6 +74,8 @@ export interface ChairsideServer {
   context: AuthContext;
   /** The alarm engine of every chair: alerts, rules, audio pauses. */
   alarms: AlarmService;
+  /** The training simulator's runs (they feed through the public socket ingest). */
+  simulator: SimulatorHost;
   logger: Logger;
   /** Migrates the store and loads the token secret; `listen` calls it. Idempotent. */
   ready(): Promise<void>;
@@ -113,7 +122,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
   const webDist = options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist;
-  const db = openDatabase(options.dataDir);
+  const db = openStore(options);
   const events = createDomainEvents((error) => {
     logger.error({ err: error }, 'after-commit listener failed');
   });
@@ -134,6 +143,12 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     ctx: context,
     logger,
     ...(options.alarmTickMs === undefined ? {} : { tickMs: options.alarmTickMs }),
+  });
+
+  const simulator = new SimulatorHost({
+    ctx: context,
+    logger,
+    physioNetDir: options.physioNetDir === undefined ? defaultPhysioNetDir() : options.physioNetDir,
   });
 
   const app = express();
@@ -171,6 +186,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   api.use(sessionsRouter(context));
   api.use(vitalsRouter(context));
   api.use(alarmsRouter(context, alarms));
+  api.use(simulatorRouter(context, simulator));
   api.use(apiNotFound);
   app.use(API_BASE, api);
   app.use('/api', apiNotFound);
@@ -188,6 +204,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       tokenSecret = await loadOrCreateTokenSecret(db);
       // Rebuilds every chair's alarm state from the store and starts the 1 s tick.
       await alarms.start();
+      await simulator.start();
     })();
     return readying;
   };
@@ -208,6 +225,8 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
         httpServer.closeAllConnections();
       }, 3000);
       force.unref();
+      // Runs feed through our own sockets and write to the store: they end (and are recorded) first.
+      await simulator.close();
       await io.close();
       await httpClosed;
       clearTimeout(force);
@@ -231,6 +250,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     const address = httpServer.address() as AddressInfo;
     const shownHost =
       host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    simulator.setUrl(`http://${shownHost}:${address.port}`);
     return {
       url: `http://${shownHost}:${address.port}`,
       port: address.port,
@@ -238,5 +258,18 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     };
   };
 
-  return { app, httpServer, io, db, events, context, alarms, logger, ready, listen, close };
+  return {
+    app,
+    httpServer,
+    io,
+    db,
+    events,
+    context,
+    alarms,
+    simulator,
+    logger,
+    ready,
+    listen,
+    close,
+  };
 }

@@ -21,7 +21,12 @@ export const SimulatorRunCreateSchema = z.strictObject({
     .max(MAX_SIMULATOR_SPEED, `speed must be from ${MIN_SIMULATOR_SPEED} to ${MAX_SIMULATOR_SPEED}`)
     .optional(),
   /** The patient drawn for the run; the same seed gives the same patient and noise. */
-  seed: z.number().int('seed must be a whole number').min(0).max(2 ** 31 - 1).optional(),
+  seed: z
+    .number()
+    .int('seed must be a whole number')
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
 });
 export type SimulatorRunCreate = z.infer<typeof SimulatorRunCreateSchema>;
 

@@ -25,6 +25,7 @@ import {
   UserSchema,
 } from '@chairside/core';
 import { DEFAULT_VITALS_LIMIT, MAX_VITALS_LIMIT } from '../domain/vitals';
+import { simulatorOpenApiPaths, simulatorOpenApiSchemas } from './simulator-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -105,6 +106,7 @@ export function buildOpenApiDocument(): JsonSchema {
         AlarmRuleSet: schema(AlarmRuleSetSchema),
         AlarmRuleOverride: schema(AlarmRuleOverrideSchema),
         AudioPause: schema(AudioPauseSchema),
+        ...simulatorOpenApiSchemas(),
       },
     },
     paths: {
@@ -403,6 +405,7 @@ export function buildOpenApiDocument(): JsonSchema {
           },
         },
       },
+      ...simulatorOpenApiPaths(),
       '/openapi.json': {
         get: {
           summary: 'This document',
