@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ALERT_KINDS, ALERT_PRIORITIES, ALERT_STATES } from '@chairside/core';
 import { useApi } from '../../api/ApiContext';
@@ -75,6 +76,17 @@ function usePatientRefs(alerts: readonly AlertRecord[]): Readonly<Record<string,
   return known;
 }
 
+/** A labelled filter control; the label names the control alone (not its selected option). */
+function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="filter">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
+  );
+}
+
 function Select<T extends string>({
   label,
   value,
@@ -87,22 +99,24 @@ function Select<T extends string>({
   onChange: (v: T | '') => void;
 }) {
   return (
-    <label className="filter">
-      {label}
-      <select
-        value={value}
-        onChange={(e) => {
-          onChange(e.currentTarget.value as T | '');
-        }}
-      >
-        <option value="">All</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Field label={label}>
+      {(id) => (
+        <select
+          id={id}
+          value={value}
+          onChange={(e) => {
+            onChange(e.currentTarget.value as T | '');
+          }}
+        >
+          <option value="">All</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -173,33 +187,37 @@ export default function HistoryScreen() {
           e.preventDefault();
         }}
       >
-        <label className="filter">
-          Chair
-          <select
-            value={filters.chairId}
-            onChange={(e) => {
-              update({ chairId: e.currentTarget.value });
-            }}
-          >
-            <option value="">All chairs</option>
-            {chairIds.map((id) => (
-              <option key={id} value={id}>
-                {chairLabel(id)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="filter">
-          Session id
-          <input
-            type="text"
-            value={filters.sessionId}
-            placeholder="any"
-            onChange={(e) => {
-              update({ sessionId: e.currentTarget.value.trim() });
-            }}
-          />
-        </label>
+        <Field label="Chair">
+          {(id) => (
+            <select
+              id={id}
+              value={filters.chairId}
+              onChange={(e) => {
+                update({ chairId: e.currentTarget.value });
+              }}
+            >
+              <option value="">All chairs</option>
+              {chairIds.map((id) => (
+                <option key={id} value={id}>
+                  {chairLabel(id)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Session id">
+          {(id) => (
+            <input
+              id={id}
+              type="text"
+              value={filters.sessionId}
+              placeholder="any"
+              onChange={(e) => {
+                update({ sessionId: e.currentTarget.value.trim() });
+              }}
+            />
+          )}
+        </Field>
         <Select
           label="Priority"
           value={filters.priority}
@@ -224,26 +242,30 @@ export default function HistoryScreen() {
             update({ state });
           }}
         />
-        <label className="filter">
-          Raised from
-          <input
-            type="datetime-local"
-            value={filters.from}
-            onChange={(e) => {
-              update({ from: e.currentTarget.value });
-            }}
-          />
-        </label>
-        <label className="filter">
-          Raised until
-          <input
-            type="datetime-local"
-            value={filters.to}
-            onChange={(e) => {
-              update({ to: e.currentTarget.value });
-            }}
-          />
-        </label>
+        <Field label="Raised from">
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={filters.from}
+              onChange={(e) => {
+                update({ from: e.currentTarget.value });
+              }}
+            />
+          )}
+        </Field>
+        <Field label="Raised until">
+          {(id) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={filters.to}
+              onChange={(e) => {
+                update({ to: e.currentTarget.value });
+              }}
+            />
+          )}
+        </Field>
         <div className="filter-actions">
           <button
             type="button"
