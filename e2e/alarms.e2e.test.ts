@@ -5,6 +5,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, ARTIFACTS, api, hasChromium, launchBrowser, login, loginInBrowser, removeDir, startServer } from './harness';
 import type { RunningServer } from './harness';
 
+/** A computed style of the first element matching `selector`, read in the page. */
+async function computedStyle(page: Page, selector: string, property: string): Promise<string> {
+  const value: unknown = await page.evaluate(
+    `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).${property}`,
+  );
+  return String(value);
+}
+
 const NURSE = { username: 'amy', password: 'infusion-nurse-1', role: 'nurse' } as const;
 const CHARGE = { username: 'carla', password: 'charge-nurse-22', role: 'charge' } as const;
 
@@ -83,7 +91,8 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     // Attention first: the alarming chair leads the grid.
     expect(await nursePage.getByTestId('chair-tile').first().getAttribute('data-chair-id')).toBe(chairIds[1]);
     // Flashing at 2 Hz (0.5 s per cycle) while nobody has acknowledged it.
-    expect(await strip.evaluate((el) => getComputedStyle(el).animationDuration)).toBe('0.5s');
+    const stripSelector = `[data-chair-id="${chairIds[1]}"] [data-testid="tile-alarm"]`;
+    expect(await computedStyle(nursePage, stripSelector, 'animationDuration')).toBe('0.5s');
     await nursePage.screenshot({ path: join(ARTIFACTS, 'alarms-overview.png') });
 
     const chargeRow = chargePage.getByTestId('alarm-row').filter({ hasText: 'SpO2 86 < 90' });
@@ -97,7 +106,7 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     const chargeTile = chargePage.locator(`[data-testid="chair-tile"][data-chair-id="${chairIds[1]}"]`);
     expect(await chargeTile.getByTestId('tile-alarm').textContent()).toContain('ACK amy');
     // Acknowledged: it stops flashing but stays on screen (high alarms latch).
-    expect(await chargeTile.getByTestId('tile-alarm').evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+    expect(await computedStyle(chargePage, stripSelector, 'animationName')).toBe('none');
     await chargePage.screenshot({ path: join(ARTIFACTS, 'alarms-acknowledged.png') });
 
     // The audio pause is shared too: the nurse pauses, the charge nurse sees who and how long.
@@ -167,7 +176,7 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     await chargePage.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     await chargePage.emulateMedia({ media: 'print' });
     expect(await chargePage.locator('.app-header').isVisible()).toBe(false);
-    expect(await chargePage.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 255, 255)');
+    expect(await computedStyle(chargePage, 'body', 'backgroundColor')).toBe('rgb(255, 255, 255)');
     await chargePage.screenshot({ path: join(ARTIFACTS, 'report-print.png'), fullPage: true });
     await chargePage.emulateMedia({ media: 'screen' });
   });
