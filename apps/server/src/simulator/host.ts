@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { medianMs, SimulatorRunCreateSchema } from '@chairside/core';
+import { medianMs, SimulatorRunCreateSchema, toErrorIssues } from '@chairside/core';
 import type {
   DebriefAlarm,
   SimulatorDebrief,
@@ -127,12 +127,7 @@ export class SimulatorHost {
   /** Starts a run (body as `POST /simulator/runs`); 400 naming the field, 404 chair, 409 busy. */
   async startRun(user: User, body: unknown, options: StartRunOptions = {}): Promise<SimulatorRun> {
     const parsed = SimulatorRunCreateSchema.safeParse(body);
-    if (!parsed.success) {
-      throw invalid(
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        'simulator run',
-      );
-    }
+    if (!parsed.success) throw invalid(toErrorIssues(parsed.error), 'simulator run');
     const input = parsed.data;
     if (this.closed || this.url === null)
       throw new DomainError(
