@@ -99,6 +99,12 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     await chargeRow.waitFor({ timeout: 5000 });
     expect(await chargeRow.getByTestId('alarm-ack').textContent()).toBe('not acknowledged');
 
+    // The nurse silences the sound for everyone while she walks over; the charge nurse sees who.
+    await nursePage.getByRole('button', { name: 'Pause alarm sound of Chair 2 for 2 minutes' }).click();
+    const paused = chargeRow.getByTestId('alarm-paused');
+    await paused.waitFor({ timeout: 3000 });
+    expect(await paused.textContent()).toMatch(/^Sound paused by amy, 0[12]:\d\d left$/);
+
     await nursePage.getByRole('button', { name: 'Acknowledge Chair 2: SpO2 86 < 90' }).click();
 
     await chargeRow.getByTestId('alarm-ack').filter({ hasText: /^acknowledged by amy \d+ s ago$/ }).waitFor({ timeout: 3000 });
@@ -109,11 +115,6 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     expect(await computedStyle(chargePage, stripSelector, 'animationName')).toBe('none');
     await chargePage.screenshot({ path: join(ARTIFACTS, 'alarms-acknowledged.png') });
 
-    // The audio pause is shared too: the nurse pauses, the charge nurse sees who and how long.
-    await nursePage.getByRole('button', { name: 'Pause alarm sound of Chair 2 for 2 minutes' }).click();
-    const paused = chargeRow.getByTestId('alarm-paused');
-    await paused.waitFor({ timeout: 3000 });
-    expect(await paused.textContent()).toMatch(/^Sound paused by amy, 0[12]:\d\d left$/);
   });
 
   it('lets the charge nurse filter the history, export the CSV and open the session report', async () => {

@@ -114,7 +114,7 @@ function AlarmRow({
               Acknowledge
             </button>
           )}
-          {pause === null && (
+          {waiting && pause === null && (
             <button
               type="button"
               className="button"

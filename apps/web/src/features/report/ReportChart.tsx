@@ -19,6 +19,7 @@ const SERIES = [
   { key: 'rr', name: 'RR /min', color: '#3f86c6', dash: '2 2', axis: 'right' },
 ] as const;
 
+const SPARSE = 120;
 const WIDTH = 1000;
 const HEIGHT = 360;
 
@@ -94,7 +95,8 @@ export default function ReportChart({
             stroke={s.color}
             strokeDasharray={s.dash}
             strokeWidth={2}
-            dot={false}
+            // A sparse series (manual readings every few minutes) is a set of points, not a line.
+            dot={rows.filter((r) => r[s.key] !== undefined).length < SPARSE ? { r: 3 } : false}
             connectNulls
             isAnimationActive={false}
           />
