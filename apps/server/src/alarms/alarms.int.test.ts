@@ -398,6 +398,14 @@ describe('time-based alarms on the server clock', () => {
     clock.set(sec(5000 + 299));
     await t.server.alarms.tick();
     expect(await alertsOf(`chairId=${chairId}`)).toEqual([]);
+    // The tile's countdown: 1 s to the reminder, 301 s to the overdue alarm.
+    const tile = await call(url, 'GET', `/chairs/${chairId}/alarm-state`, { token: tokens.nurse });
+    expect(tile.body).toEqual({
+      chairId,
+      openAlerts: [],
+      vitalsDue: { reminderInMs: 1000, overdueInMs: 301_000 },
+      pause: null,
+    });
     clock.set(sec(5000 + 300));
     await t.server.alarms.tick();
     const [due] = await alertsOf(`chairId=${chairId}`);
@@ -412,6 +420,17 @@ describe('time-based alarms on the server clock', () => {
     await t.server.alarms.tick();
     const [overdue] = await alertsOf(`chairId=${chairId}`);
     expect(overdue).toMatchObject({ id: due?.id, priority: 'medium', rule: 'vitals-overdue' });
+    const overdueTile = await call<{ openAlerts: Alert[]; vitalsDue: unknown }>(
+      url,
+      'GET',
+      `/chairs/${chairId}/alarm-state`,
+      { token: tokens.trainer },
+    );
+    expect(overdueTile.body.openAlerts.map((a) => a.id)).toEqual([due?.id]);
+    expect(overdueTile.body.vitalsDue).toEqual({ reminderInMs: -300_000, overdueInMs: 0 });
+    expect(
+      (await call(url, 'GET', '/chairs/nope/alarm-state', { token: tokens.nurse })).status,
+    ).toBe(404);
     // A full manual set ends it.
     await ingest(chairId, [
       { at: iso(sec(5601)), source: 'manual', hr: 72, sbp: 128, dbp: 80, spo2: 98 },
@@ -584,7 +603,9 @@ describe('audio pause', () => {
   it('runs out after 2 minutes', async () => {
     clock.set(sec(9000));
     const { chairId } = await chairWithSession('Pause2');
+    const nurse = await watcher('nurse', [chairId]);
     await call(url, 'POST', `/chairs/${chairId}/audio-pause`, { token: tokens.charge });
+    const ended = nextEvent(nurse, 'audio-pause', (m) => m.pause === null);
     clock.set(sec(9119));
     expect(
       (await call(url, 'GET', `/chairs/${chairId}/audio-pause`, { token: tokens.nurse })).body,
@@ -593,6 +614,8 @@ describe('audio pause', () => {
     expect(
       (await call(url, 'GET', `/chairs/${chairId}/audio-pause`, { token: tokens.nurse })).body,
     ).toEqual({ pause: null });
+    // Announced too, so every viewer's sound comes back together.
+    expect(await ended).toEqual({ pause: null, chairId, reason: 'expired' });
   });
 });
 

@@ -8,6 +8,7 @@ import {
   evaluateTime,
   priorityRank,
   rebuildAlarmState,
+  vitalsDueIn,
 } from '@chairside/core';
 import type {
   AlarmContext,
@@ -22,6 +23,7 @@ import type {
   AudioPause,
   AudioPauseMessage,
   Chair,
+  ChairAlarmState,
   Session,
   StoredSample,
   User,
@@ -180,6 +182,7 @@ export class AlarmService {
           chair.tickQueued = false;
           const now = this.#ctx.clock();
           await this.#apply(chair, evaluateTime(chair.state, now, this.#context(chair)), now, null);
+          this.#expirePause(chair, now);
         }),
       );
     }
@@ -227,6 +230,32 @@ export class AlarmService {
     });
   }
 
+  /** A chair's open alerts, vitals-due countdown and audio pause, as of the server clock. */
+  async chairState(chairId: string): Promise<ChairAlarmState> {
+    await this.#assertChair(chairId);
+    const chair = this.#chair(chairId);
+    return this.#enqueue(chair, () => {
+      const now = this.#ctx.clock();
+      const openAlerts = chair.state.open
+        .map((ep) => ep.alert)
+        .sort(
+          (a, b) =>
+            priorityRank(a.priority) - priorityRank(b.priority) ||
+            Date.parse(b.raisedAt) - Date.parse(a.raisedAt),
+        );
+      const pause =
+        chair.pause !== null && Date.parse(chair.pause.pause.until) > now
+          ? chair.pause.pause
+          : null;
+      return Promise.resolve({
+        chairId,
+        openAlerts,
+        vitalsDue: vitalsDueIn(chair.state, chair.session, chair.rules, now),
+        pause,
+      });
+    });
+  }
+
   // --- rules ------------------------------------------------------------------------------
 
   clinicRules(): ClinicAlarmRules {
@@ -271,12 +300,7 @@ export class AlarmService {
 
   /** A shared 2-minute audio pause of one chair. */
   async pauseAudio(chairId: string, user: User): Promise<AudioPause> {
-    const exists = await this.#ctx.db
-      .selectFrom('chairs')
-      .select('id')
-      .where('id', '=', chairId)
-      .executeTakeFirst();
-    if (exists === undefined) throw notFound(`chair "${chairId}" does not exist`);
+    await this.#assertChair(chairId);
     const chair = this.#chair(chairId);
     return this.#enqueue(chair, async () => {
       const now = this.#ctx.clock();
@@ -299,16 +323,27 @@ export class AlarmService {
   }
 
   async currentPause(chairId: string): Promise<AudioPause | null> {
+    await this.#assertChair(chairId);
+    return (await currentAudioPause(this.#ctx.db, chairId, this.#ctx.clock()))?.pause ?? null;
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  async #assertChair(chairId: string): Promise<void> {
     const exists = await this.#ctx.db
       .selectFrom('chairs')
       .select('id')
       .where('id', '=', chairId)
       .executeTakeFirst();
     if (exists === undefined) throw notFound(`chair "${chairId}" does not exist`);
-    return (await currentAudioPause(this.#ctx.db, chairId, this.#ctx.clock()))?.pause ?? null;
   }
 
-  // --- internals --------------------------------------------------------------------------
+  /** A pause that ran out is announced, so every viewer's sound comes back together. */
+  #expirePause(chair: ChairAlarms, now: number): void {
+    if (chair.pause === null || Date.parse(chair.pause.pause.until) > now) return;
+    chair.pause = null;
+    this.events.audioPauseChanged.emit({ pause: null, chairId: chair.chairId, reason: 'expired' });
+  }
 
   #enqueue<T>(chair: ChairAlarms, task: () => Promise<T>): Promise<T> {
     const result = chair.queue.then(task);
@@ -437,11 +472,7 @@ export class AlarmService {
     now: number,
   ): Promise<void> {
     const pause = chair.pause;
-    if (pause === null) return;
-    if (Date.parse(pause.pause.until) <= now) {
-      chair.pause = null;
-      return;
-    }
+    if (pause === null || Date.parse(pause.pause.until) <= now) return;
     const breaking = changes.some(
       (c) =>
         (c.type === 'raised' || c.type === 'priority-changed') &&

@@ -76,6 +76,14 @@ export function alarmsRouter(ctx: AuthContext, alarms: AlarmService): Router {
     },
   );
   router.get(
+    '/chairs/:chairId/alarm-state',
+    auth,
+    requirePermission('alerts:read'),
+    async (req, res) => {
+      res.json(await alarms.chairState(pathParam(req, 'chairId')));
+    },
+  );
+  router.get(
     '/chairs/:chairId/audio-pause',
     auth,
     requirePermission('alerts:read'),

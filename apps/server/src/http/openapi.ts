@@ -385,6 +385,31 @@ export function buildOpenApiDocument(): JsonSchema {
           },
         },
       },
+      '/chairs/{chairId}/alarm-state': {
+        get: {
+          summary:
+            "A chair's open alerts (worst first), vitals-due countdown (null unless infusing) and audio pause",
+          parameters: [chairId],
+          responses: {
+            '200': ok(
+              'Alarm state',
+              object({
+                chairId: { type: 'string' },
+                openAlerts: { type: 'array', items: ref('Alert') },
+                vitalsDue: {
+                  oneOf: [
+                    object({ reminderInMs: { type: 'number' }, overdueInMs: { type: 'number' } }),
+                    { type: 'null' },
+                  ],
+                },
+                pause: { oneOf: [ref('AudioPause'), { type: 'null' }] },
+              }),
+            ),
+            ...errors,
+            '404': error('Unknown chair'),
+          },
+        },
+      },
       '/chairs/{chairId}/audio-pause': {
         post: {
           summary: `Pause the alarm sound of a chair for everyone for ${AUDIO_PAUSE_MS / 1000} s (nurse, charge, admin); a worse new alarm ends it`,

@@ -63,13 +63,23 @@ export type AudioPause = z.infer<typeof AudioPauseSchema>;
 
 export const AUDIO_PAUSE_MS = 120_000;
 
-/** Why a pause ended before its time. */
-export const AUDIO_PAUSE_END_REASONS = ['higher-priority-alarm', 'replaced'] as const;
+/** Why a pause ended: broken through by a worse alarm, replaced by a new pause, or ran out. */
+export const AUDIO_PAUSE_END_REASONS = ['higher-priority-alarm', 'replaced', 'expired'] as const;
 export type AudioPauseEndReason = (typeof AUDIO_PAUSE_END_REASONS)[number];
 
-/** The `audio-pause` event: a pause began, or one ended early (with why). */
+/** The `audio-pause` event: a pause began, or one ended (with why). */
 export type AudioPauseMessage =
   { pause: AudioPause } | { pause: null; chairId: string; reason: AudioPauseEndReason };
+
+/** `GET /chairs/{chairId}/alarm-state`: what a chair tile needs to show its alarm state. */
+export interface ChairAlarmState {
+  chairId: string;
+  /** Alerts not over yet (active or acknowledged), worst first. */
+  openAlerts: Alert[];
+  /** Time to the vitals-due reminder and to the overdue alarm (negative once passed); null when not infusing. */
+  vitalsDue: { reminderInMs: number; overdueInMs: number } | null;
+  pause: AudioPause | null;
+}
 
 export const AcknowledgeRequestSchema = z.strictObject({ alertId: z.string().min(1) });
 export type AcknowledgeRequest = z.infer<typeof AcknowledgeRequestSchema>;
