@@ -165,7 +165,13 @@ export function SessionPanel({
         </div>
         <div>
           <dt>Infusion timer</dt>
-          <dd data-testid="infusion-timer">{timerText(timer)}</dd>
+          <dd data-testid="infusion-timer">
+            {timerText(
+              timer,
+              session.state === 'recovery' || session.state === 'pre-infusion',
+              session.plannedMinutes,
+            )}
+          </dd>
         </div>
         <div>
           <dt>Weight</dt>

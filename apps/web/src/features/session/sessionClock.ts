@@ -15,8 +15,9 @@ export function infusionTimer(session: Session, now: number): InfusionTimer {
   return { infusedMs: infused, remainingMs: session.plannedMinutes * 60_000 - infused };
 }
 
-/** "12:04 infused · 27:56 left" or "41:10 infused · 01:10 over". */
-export function timerText(t: InfusionTimer): string {
+/** "12:04 infused · 27:56 left" or "41:10 infused · 01:10 over"; once stopped, "38:20 infused of 40 min". */
+export function timerText(t: InfusionTimer, stopped = false, plannedMinutes = 0): string {
+  if (stopped) return `${formatDuration(t.infusedMs)} infused of ${plannedMinutes} min`;
   const rest =
     t.remainingMs >= 0
       ? `${formatDuration(t.remainingMs)} left`
