@@ -3,8 +3,8 @@ import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { createChairsideServer } from './app';
 import { DEMO_PASSWORD, DEMO_ROLES, seedDemoClinic } from './demo/seed';
-import { startDemoFeed } from './demo/feed';
-import type { DemoFeed } from './demo/feed';
+import { startDemoSimulation } from './demo/simulation';
+import type { DemoSimulation } from './demo/simulation';
 
 /**
  * `pnpm start` / `pnpm demo`: reads the contract's environment variables, starts one server
@@ -43,11 +43,7 @@ async function main(): Promise<void> {
   const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(baseDir, rawDataDir);
   const adminPassword = env['ADMIN_PASSWORD'] === '' ? undefined : env['ADMIN_PASSWORD'];
 
-  if (env['DATABASE_URL'] !== undefined && env['DATABASE_URL'] !== '') {
-    logger.warn(
-      'DATABASE_URL is set but PostgreSQL is not supported yet: using the embedded SQLite store in DATA_DIR',
-    );
-  }
+  const databaseUrl = env['DATABASE_URL'] === '' ? undefined : env['DATABASE_URL'];
   if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '') {
     logger.warn(
       'REDIS_URL is set but the Redis adapter is not supported yet: this process serves its own sockets only',
@@ -56,6 +52,7 @@ async function main(): Promise<void> {
 
   const server = createChairsideServer({
     dataDir,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     logger,
     ...(adminPassword === undefined ? {} : { adminPassword }),
   });
@@ -68,11 +65,15 @@ async function main(): Promise<void> {
     logger.info(seeded, 'demo clinic seeded');
   }
   const { url, generatedAdminPassword } = await server.listen(port, host);
-  logger.info({ url, dataDir, demo }, 'Chairside listening');
+  // Never log the URL itself: it may carry the database password.
+  logger.info(
+    { url, store: databaseUrl === undefined ? `sqlite in ${dataDir}` : 'postgresql', demo },
+    'Chairside listening',
+  );
 
-  let feed: DemoFeed | null = null;
+  let feed: DemoSimulation | null = null;
   if (demo) {
-    feed = await startDemoFeed({ url, username: 'trainer', password: DEMO_PASSWORD, logger });
+    feed = await startDemoSimulation({ ctx: server.context, host: server.simulator, logger });
     const lines = [
       'Chairside demo clinic is running',
       '',
@@ -84,7 +85,9 @@ async function main(): Promise<void> {
       ),
       ...(adminPassword === undefined ? [] : ['  admin    / (your ADMIN_PASSWORD)']),
       '',
-      'A training feed sends vitals to Chair 1..6 every second.',
+      'The training simulator plays ketamine infusions on Chair 1..6:',
+      'typical responses, a hypertensive surge (Chair 3) and a',
+      'desaturation (Chair 5) a few minutes in. Trainer console: /trainer',
     ];
     process.stdout.write(`\n${box(lines)}\n\n`);
   }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import type { Chair, StoredSample } from '@chairside/core';
+import type { Chair, SimulatorRun, StoredSample } from '@chairside/core';
 import { call, loginAs, startTestServer } from '../testing/harness';
 import type { TestServer } from '../testing/harness';
-import { startDemoFeed } from './feed';
 import { DEMO_PASSWORD, DEMO_ROLES, seedDemoClinic } from './seed';
+import { DEMO_RUN_PLANS, startDemoSimulation } from './simulation';
+import type { DemoSimulation } from './simulation';
 
 let t: TestServer;
 
@@ -15,8 +15,12 @@ afterAll(async () => {
   await t.stop();
 });
 
+async function chairs(token: string): Promise<Chair[]> {
+  return (await call<{ chairs: Chair[] }>(t.url, 'GET', '/chairs', { token })).body.chairs;
+}
+
 describe('demo clinic', () => {
-  it('seeds accounts, 6 chairs with open sessions, some infusing with a baseline; seeding again adds nothing', async () => {
+  it('seeds accounts and 6 chairs, each with a session waiting for its infusion; seeding again adds nothing', async () => {
     const first = await seedDemoClinic(t.server.context);
     expect(first.createdUsers).toEqual(['nurse', 'charge', 'trainer']); // admin existed
     expect(first.createdChairs).toHaveLength(6);
@@ -25,9 +29,8 @@ describe('demo clinic', () => {
 
     for (const role of DEMO_ROLES)
       await expect(loginAs(t.url, role, DEMO_PASSWORD)).resolves.toEqual(expect.any(String));
-    const token = await loginAs(t.url, 'nurse', DEMO_PASSWORD);
-    const { body } = await call<{ chairs: Chair[] }>(t.url, 'GET', '/chairs', { token });
-    expect(body.chairs.map((c) => c.label)).toEqual([
+    const list = await chairs(await loginAs(t.url, 'nurse', DEMO_PASSWORD));
+    expect(list.map((c) => c.label)).toEqual([
       'Chair 1',
       'Chair 2',
       'Chair 3',
@@ -36,57 +39,95 @@ describe('demo clinic', () => {
       'Chair 6',
     ]);
     expect(
-      body.chairs.every((c) => c.session !== null && /^KET-\d{4}$/.test(c.session.patientRef)),
-    ).toBe(true);
-    const infusing = body.chairs.filter((c) => c.session?.state === 'infusing');
-    expect(infusing.length).toBeGreaterThanOrEqual(2);
-    expect(
-      infusing.every(
-        (c) => c.session?.baseline !== null && c.session?.events[0]?.type === 'infusion-started',
+      list.every(
+        (c) => c.session?.state === 'pre-infusion' && /^KET-\d{4}$/.test(c.session.patientRef),
       ),
     ).toBe(true);
-    expect(body.chairs.some((c) => c.session?.state === 'pre-infusion')).toBe(true);
   });
 
-  it('feeds every demo chair through the public socket API', async () => {
-    const feed = await startDemoFeed({
-      url: t.url,
-      username: 'trainer',
-      password: DEMO_PASSWORD,
-      logger: pino({ level: 'silent' }),
-      intervalMs: 100,
+  it('runs the training simulator on every demo chair in different phases, sessions following the pump', async () => {
+    const demo: DemoSimulation = await startDemoSimulation({
+      ctx: t.server.context,
+      host: t.server.simulator,
+      logger: t.server.logger,
     });
     const token = await loginAs(t.url, 'charge', DEMO_PASSWORD);
-    const { body } = await call<{ chairs: Chair[] }>(t.url, 'GET', '/chairs', { token });
-    const since = new Date().toISOString();
-    const fresh = async (chairId: string): Promise<StoredSample[]> =>
-      (
+    try {
+      expect(demo.runs.size).toBe(6);
+      const { runs } = (
+        await call<{ runs: SimulatorRun[] }>(t.url, 'GET', '/simulator/runs?state=running', {
+          token,
+        })
+      ).body;
+      expect(runs.map((r) => r.scenario).sort()).toEqual(
+        [
+          'desaturation-hypoventilation',
+          'hypertensive-surge',
+          'typical-response',
+          'typical-response',
+          'typical-response',
+          'typical-response',
+        ].sort(),
+      );
+      expect(runs.every((r) => r.startedBy === 'trainer')).toBe(true);
+
+      // The chairs whose runs are past model minute 5 get their pump started through the
+      // session domain, with a baseline from the simulated pre-infusion readings.
+      const pastStart = DEMO_RUN_PLANS.filter((p) => p.backfillModelMinutes > 5).map(
+        (p) => p.label,
+      );
+      const deadline = Date.now() + 20_000;
+      let list = await chairs(token);
+      while (Date.now() < deadline) {
+        list = await chairs(token);
+        const moved = list.filter((c) => pastStart.includes(c.label));
+        if (moved.every((c) => c.session?.state !== 'pre-infusion')) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      for (const chair of list) {
+        const plan = DEMO_RUN_PLANS.find((p) => p.label === chair.label);
+        if (plan === undefined) throw new Error(`no plan for ${chair.label}`);
+        if (plan.backfillModelMinutes <= 5) {
+          expect(chair.session?.state).toBe('pre-infusion');
+          continue;
+        }
+        // Chair 6 is 47 model minutes in: the pump already stopped at 45.
+        expect(chair.session?.state).toBe(plan.backfillModelMinutes > 45 ? 'recovery' : 'infusing');
+        expect(chair.session?.events[0]).toMatchObject({
+          type: 'infusion-started',
+          by: 'simulator:trainer',
+        });
+        expect(chair.session?.baseline).not.toBeNull();
+      }
+
+      // Every chair has model readings, stored as simulator readings of its open session.
+      for (const chair of list) {
+        const { samples } = (
+          await call<{ samples: StoredSample[] }>(t.url, 'GET', `/chairs/${chair.id}/vitals`, {
+            token,
+          })
+        ).body;
+        expect(samples.length).toBeGreaterThan(0);
+        expect(samples.every((s) => s.source === 'simulator')).toBe(true);
+        expect(samples.at(-1)?.sessionId).toBe(chair.session?.id);
+      }
+      // Chair 1, 12 minutes into its infusion at 1x: more than 16 minutes of 1 Hz readings.
+      const chair1 = list.find((c) => c.label === 'Chair 1');
+      const chair1Samples = (
         await call<{ samples: StoredSample[] }>(
           t.url,
           'GET',
-          `/chairs/${chairId}/vitals?from=${since}`,
+          `/chairs/${chair1?.id ?? ''}/vitals?limit=5000`,
           { token },
         )
       ).body.samples;
-    try {
-      const counts = new Map<string, number>();
-      // Poll the API (not the feed) for what actually arrived.
-      const deadline = Date.now() + 8000;
-      while (Date.now() < deadline) {
-        for (const c of body.chairs) counts.set(c.id, (await fresh(c.id)).length);
-        if (body.chairs.every((c) => (counts.get(c.id) ?? 0) > 0)) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      expect(body.chairs.map((c) => counts.get(c.id) ?? 0).every((n) => n > 0)).toBe(true);
-      const [sample] = await fresh(body.chairs[0]?.id ?? '');
-      expect(sample).toMatchObject({
-        source: 'simulator',
-        sessionId: body.chairs[0]?.session?.id,
-        enteredBy: null,
-      });
-      expect(sample?.hr).toEqual(expect.any(Number));
+      expect(chair1Samples.length).toBeGreaterThan(16 * 60);
     } finally {
-      await feed.stop();
+      await demo.stop();
     }
-  });
+    const { runs } = (
+      await call<{ runs: SimulatorRun[] }>(t.url, 'GET', '/simulator/runs?state=stopped', { token })
+    ).body;
+    expect(runs).toHaveLength(6);
+  }, 60_000);
 });
