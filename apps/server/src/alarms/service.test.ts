@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { DEFAULT_ALARM_RULES } from '@chairside/core';
 import type { AlertChange, StoredSample } from '@chairside/core';
 import type { AuthContext } from '../domain/auth';
 import { createChair } from '../domain/chairs';
@@ -110,5 +111,24 @@ describe('AlarmService', () => {
     await expect(
       service.acknowledge('missing', { username: 'nurse1', role: 'nurse' }),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('runs on the clinic rules when a clinic change makes a session override incoherent', async () => {
+    const session = await createSession(ctx, 'nurse1', chairId, plan);
+    await service.idle();
+    await service.setSessionRules('nurse1', session.id, {
+      limits: { hr: { high: { medium: 130 } } },
+    });
+    const stricter = structuredClone(DEFAULT_ALARM_RULES);
+    stricter.limits.hr.high = { medium: 110, high: 125, inclusive: false, noDelay: null };
+    // Merged, the override's medium 130 would lie beyond the clinic's high 125.
+    await service.setClinicRules('admin', stricter);
+    clock.set(T0 + 1000);
+    ctx.events.samplesStored.emit(chairId, [
+      { ...stored(0, 1, 126)[0], source: 'manual', sessionId: session.id } as StoredSample,
+    ]);
+    await service.idle();
+    const [alert] = await queryAlerts(ctx.db, { chairId });
+    expect(alert).toMatchObject({ priority: 'high', message: 'HR 126 > 125' });
   });
 });
