@@ -113,7 +113,7 @@ describe('HistoryScreen', () => {
     renderHistory('/history?priority=high&chairId=c1');
     const table = await screen.findByTestId('history-table');
     expect(alertRequests()).toEqual(['/api/v1/alerts?chairId=c1&priority=high&limit=5000']);
-    expect((screen.getByLabelText('Priority') as HTMLSelectElement).value).toBe('high');
+    expect(screen.getByLabelText<HTMLSelectElement>('Priority').value).toBe('high');
 
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
