@@ -94,6 +94,11 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     const stripSelector = `[data-chair-id="${chairIds[1]}"] [data-testid="tile-alarm"]`;
     expect(await computedStyle(nursePage, stripSelector, 'animationDuration')).toBe('0.5s');
     await nursePage.screenshot({ path: join(ARTIFACTS, 'alarms-overview.png') });
+    // Reduced motion: no flashing, the shape and the words stay.
+    await nursePage.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await computedStyle(nursePage, stripSelector, 'animationName')).toBe('none');
+    expect(await strip.textContent()).toContain('!!!');
+    await nursePage.emulateMedia({ reducedMotion: 'no-preference' });
 
     const chargeRow = chargePage.getByTestId('alarm-row').filter({ hasText: 'SpO2 86 < 90' });
     await chargeRow.waitFor({ timeout: 5000 });
