@@ -31,6 +31,8 @@ const HistoryScreen = lazy(() => import('./features/history/HistoryScreen'));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen'));
 // Administration is rare and for one role: never in the nurses' first download.
 const AdminScreen = lazy(() => import('./features/admin/AdminScreen'));
+// The trainer console is for drills, never needed at the bedside: loaded on demand.
+const TrainerScreen = lazy(() => import('./features/trainer/TrainerScreen'));
 
 function LoginRoute() {
   const token = useAuth((s) => s.token);
@@ -152,6 +154,16 @@ export function App() {
               <ScreenErrorBoundary>
                 <Suspense fallback={<p className="loading-note">Loading administration…</p>}>
                   <AdminScreen />
+                </Suspense>
+              </ScreenErrorBoundary>
+            }
+          />
+          <Route
+            path="/trainer"
+            element={
+              <ScreenErrorBoundary>
+                <Suspense fallback={<p className="loading-note">Loading the trainer console…</p>}>
+                  <TrainerScreen />
                 </Suspense>
               </ScreenErrorBoundary>
             }
