@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { act } from '@testing-library/react';
+import { useClinic } from '../store/clinic';
 import { AlarmSound } from './AlarmSound';
 import { createWebAudioPlayer } from './player';
 import { useAlarmVolume } from './volume';
@@ -23,6 +25,7 @@ class SuspendedUntilGesture extends EventTarget {
 
 afterEach(() => {
   cleanup();
+  useClinic.getState().clear();
   localStorage.clear();
   useAlarmVolume.setState({ volume: 0.8 });
 });
@@ -65,5 +68,39 @@ describe('AlarmSound', () => {
     expect(JSON.parse(localStorage.getItem('chairside-alarm-volume') ?? '{}')).toMatchObject({
       state: { volume: 0.5 },
     });
+  });
+
+  it('says in words which pattern is sounding, and stops when the alarm is acknowledged', async () => {
+    const player = createWebAudioPlayer(
+      () => new SuspendedUntilGesture() as unknown as AudioContext,
+    );
+    const alert = {
+      id: 'a1',
+      chairId: 'c1',
+      sessionId: null,
+      kind: 'physiological' as const,
+      parameter: 'spo2' as const,
+      priority: 'high' as const,
+      message: 'SpO2 86 < 90',
+      value: 86,
+      limit: 90,
+      state: 'active' as const,
+      raisedAt: '2026-11-21T09:30:00.000Z',
+      clearedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    };
+    render(<AlarmSound player={player} clock={() => Date.parse('2026-11-21T09:30:05.000Z')} />);
+    expect(screen.queryByTestId('sound-now')).toBeNull();
+    act(() => {
+      useClinic.getState().recordAlert(alert);
+    });
+    await expect
+      .poll(() => screen.queryByTestId('sound-now')?.textContent)
+      .toBe('Sounding: high priority alarm');
+    act(() => {
+      useClinic.getState().recordAlert({ ...alert, state: 'acknowledged', acknowledgedBy: 'amy' });
+    });
+    await expect.poll(() => screen.queryByTestId('sound-now')).toBeNull();
   });
 });

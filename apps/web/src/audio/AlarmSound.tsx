@@ -5,11 +5,18 @@ import { appClock } from '../time/useNow';
 import { createWebAudioPlayer } from './player';
 import type { AlarmPlayer } from './player';
 import { SILENT, tickSound } from './schedule';
-import type { ChairPause, SoundingAlarm } from './schedule';
+import type { BurstPattern, ChairPause, SoundingAlarm } from './schedule';
 import { MIN_VOLUME, useAlarmVolume } from './volume';
 
 /** How often the schedule is asked what to play: fine enough for a burst to start on time. */
 const TICK_MS = 250;
+
+const SOUNDING_WORDS: Record<BurstPattern, string> = {
+  high: 'high priority alarm',
+  medium: 'medium priority alarm',
+  low: 'low priority alarm',
+  'connection-lost': 'connection lost',
+};
 
 /** What is sounding right now, read straight from the stores (no re-render per tick). */
 function currentSound(now: number) {
@@ -40,12 +47,15 @@ export function AlarmSound({
   const blocked = useSyncExternalStore(player.onChange, player.isBlocked);
   const volume = useAlarmVolume((s) => s.volume);
   const setVolume = useAlarmVolume((s) => s.setVolume);
+  // Which pattern the station is sounding: shown in words too, for a muted or distant screen.
+  const [sounding, setSounding] = useState<BurstPattern | null>(null);
 
   useEffect(() => {
     let state = SILENT;
     const timer = window.setInterval(() => {
       const result = tickSound(state, currentSound(clock()));
       state = result.state;
+      setSounding(state.pattern);
       for (const burst of result.bursts) {
         player.play(burst.pattern, useAlarmVolume.getState().volume);
       }
@@ -92,6 +102,11 @@ export function AlarmSound({
       ) : (
         <span className="sound-on" data-testid="sound-on">
           Alarm sound on
+        </span>
+      )}
+      {sounding !== null && (
+        <span className="sound-now" data-testid="sound-now" data-pattern={sounding}>
+          Sounding: {SOUNDING_WORDS[sounding]}
         </span>
       )}
       <label className="sound-volume">
