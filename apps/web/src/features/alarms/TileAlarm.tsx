@@ -1,4 +1,4 @@
-import type { Alert } from '@chairside/core';
+import type { Alert, AlertPriority } from '@chairside/core';
 import { alarmKindWords, alarmMarker } from './ordering';
 
 /** The tile's class for its most urgent open alarm: colour, border and flash come from CSS. */
@@ -7,6 +7,22 @@ export function tileAlarmClass(alarms: readonly Alert[] | undefined): string {
   if (top === undefined) return '';
   const kind = top.kind === 'technical' ? 'technical' : top.priority;
   return `has-alarm tile-alarm-${kind} ${top.state === 'active' ? 'is-unacknowledged' : ''}`;
+}
+
+/**
+ * The tile's vitals in alarm at this priority, as the tile names them ("spo2 bp"), so the
+ * number itself is framed too (the tile's data-alarm-high / data-alarm-medium attributes).
+ */
+export function alarmedVitals(
+  alarms: readonly Alert[] | undefined,
+  priority: AlertPriority,
+): string | undefined {
+  const params = new Set(
+    (alarms ?? [])
+      .filter((a) => a.kind === 'physiological' && a.priority === priority)
+      .map((a) => (a.parameter === 'sbp' || a.parameter === 'dbp' ? 'bp' : a.parameter)),
+  );
+  return params.size === 0 ? undefined : [...params].sort().join(' ');
 }
 
 /** What a screen reader hears about a chair's alarms, as part of the tile's name. */

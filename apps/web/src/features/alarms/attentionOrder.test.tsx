@@ -62,6 +62,9 @@ describe('overview: alarms on tiles, attention first', () => {
     const tile = screen.getByRole('link', { name: /^Chair 2,/ });
     expect(tile.className).toContain('tile-alarm-high');
     expect(tile.className).toContain('is-unacknowledged');
+    // The SpO2 number itself is framed as in alarm; the technical alarm frames no number.
+    expect(tile.getAttribute('data-alarm-high')).toBe('spo2');
+    expect(tile.getAttribute('data-alarm-medium')).toBeNull();
     expect(tile.getAttribute('aria-label')).toContain('High priority alarm: SpO2 86 < 90, 1 more');
     const strip = tile.querySelector('[data-testid="tile-alarm"]');
     expect(strip?.textContent).toBe('!!!SpO2 86 < 90+1 more');

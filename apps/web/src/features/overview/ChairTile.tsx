@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Link } from 'react-router';
 import type { Alert, StoredSample } from '@chairside/core';
-import { spokenAlarms, TileAlarm, tileAlarmClass } from '../alarms/TileAlarm';
+import { alarmedVitals, spokenAlarms, TileAlarm, tileAlarmClass } from '../alarms/TileAlarm';
 import type { ChairLive } from '../../store/clinic';
 import { TileEntry } from '../manual-entry/TileEntry';
 import { spokenSessionClock, TileSessionClock } from '../session/TileSessionClock';
@@ -128,6 +128,8 @@ export const ChairTile = memo(function ChairTile({
         data-testid="chair-tile"
         data-chair-id={chair.id}
         data-offline={offline ? 'true' : 'false'}
+        data-alarm-high={alarmedVitals(alarms, 'high')}
+        data-alarm-medium={alarmedVitals(alarms, 'medium')}
         aria-label={label}
       >
         <div className="tile-head">
