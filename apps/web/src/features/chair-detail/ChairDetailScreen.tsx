@@ -20,6 +20,11 @@ import { trendRows } from './trendRows';
 /** The detail opens on the last hour: history from the server joined with the live buffer. */
 export const HISTORY_WINDOW_MS = 60 * 60_000;
 
+/** Time per chart redraw for a window: one pixel of ~600, between 1 s and 5 s. */
+export function redrawFrameMs(spanMs: number): number {
+  return Math.min(5000, Math.max(1000, Math.round(spanMs / 600 / 500) * 500));
+}
+
 // Usual adult ranges in an infusion chair; the axes widen when readings go beyond them.
 const HR_DOMAIN = clinicalDomain(40, 140, 10);
 const BP_DOMAIN = clinicalDomain(40, 200, 20);
@@ -112,8 +117,15 @@ export default function ChairDetailScreen({
     // The session matters only through its start: a new event must not refetch the history.
   }, [api, chairId, clock, range, sessionCreatedAt]);
 
-  const span = rangeWindow(range, now, sessionCreatedAt ?? null);
-  const liveSamples = live?.samples;
+  // Charts redraw once per frame: about one pixel of time (1.5 s for 15 min), at most 5 s. Five
+  // charts of a 4 h session redrawn on every 1 Hz sample would keep a tablet busy for nothing.
+  const wanted = rangeWindow(range, now, sessionCreatedAt ?? null);
+  const frameMs = redrawFrameMs(wanted.to - wanted.from);
+  const frameEnd = Math.ceil(now / frameMs) * frameMs;
+  const span = rangeWindow(range, frameEnd, sessionCreatedAt ?? null);
+  const currentLive = live?.samples;
+  // Deliberately keyed on the frame: the buffer is read when a frame starts, not per sample.
+  const liveSamples = useMemo(() => currentLive, [frameEnd, chairId]);
   // A fixed span per range, so the merge reruns when data arrives, not on every clock tick.
   const keepMs = range === 'session' ? 24 * 3600_000 : span.to - span.from;
   const samples = useMemo(
@@ -122,22 +134,40 @@ export default function ChairDetailScreen({
   );
   const rows = useMemo(() => trendRows(samples), [samples]);
   // Charts end at "now" so a silent feed shows as an empty stretch, not a line that stops early.
-  const timeDomain: [number, number] = [span.from, span.to];
+  const timeDomain = useMemo<[number, number]>(() => [span.from, span.to], [span.from, span.to]);
 
+  // Props below are kept stable between clock ticks so the (memoised) charts skip the redraw.
   const phases = useMemo(() => phaseMarkers(session), [session]);
   const alerts = useMemo(
     () => (Object.keys(alertsById).length === 0 ? NO_ALERTS : Object.values(alertsById)),
     [alertsById],
   );
-  const markers = (keys: readonly TrendKey[]) => [
-    ...phases,
-    ...alarmMarkersFor(alerts, chairId, keys),
-  ];
+  const markers = useMemo(() => {
+    const forKeys = (keys: readonly TrendKey[]) => [
+      ...phases,
+      ...alarmMarkersFor(alerts, chairId, keys),
+    ];
+    return {
+      hr: forKeys(['hr']),
+      bp: forKeys(['sbp', 'dbp']),
+      spo2: forKeys(['spo2']),
+      respiration: forKeys(['rr', 'etco2']),
+      sedation: forKeys(['moaas', 'rass']),
+    };
+  }, [phases, alerts, chairId, alarmMarkersFor]);
   const baseline = session?.baseline ?? null;
-  const baselineLine = (value: number | null | undefined, unit: string): ValueLine[] =>
-    value === null || value === undefined
-      ? []
-      : [{ y: value, label: `baseline ${Math.round(value)} ${unit}`, color: BASELINE_COLOR }];
+  const baselines = useMemo(() => {
+    const line = (value: number | null | undefined, unit: string): ValueLine[] =>
+      value === null || value === undefined
+        ? []
+        : [{ y: value, label: `baseline ${Math.round(value)} ${unit}`, color: BASELINE_COLOR }];
+    return {
+      hr: line(baseline?.hr, 'bpm'),
+      sbp: line(baseline?.sbp, 'SBP'),
+      spo2: line(baseline?.spo2, '%'),
+      rr: line(baseline?.rr, '/min'),
+    };
+  }, [baseline]);
 
   const label = live?.chair.label ?? chairId;
   const mayEnter = role !== null && can(role, 'sessions:manage');
@@ -215,8 +245,8 @@ export default function ChairDetailScreen({
             domain={HR_DOMAIN}
             series={HR_SERIES}
             bands={HR_BANDS}
-            valueLines={baselineLine(baseline?.hr, 'bpm')}
-            markers={markers(['hr'])}
+            valueLines={baselines.hr}
+            markers={markers.hr}
           />
           <TrendChart
             title="Blood pressure"
@@ -228,8 +258,8 @@ export default function ChairDetailScreen({
             domain={BP_DOMAIN}
             series={BP_SERIES}
             bands={SBP_BANDS}
-            valueLines={baselineLine(baseline?.sbp, 'SBP')}
-            markers={markers(['sbp', 'dbp'])}
+            valueLines={baselines.sbp}
+            markers={markers.bp}
           />
           <TrendChart
             title="SpO2"
@@ -241,8 +271,8 @@ export default function ChairDetailScreen({
             domain={SPO2_DOMAIN}
             series={SPO2_SERIES}
             bands={SPO2_BANDS}
-            valueLines={baselineLine(baseline?.spo2, '%')}
-            markers={markers(['spo2'])}
+            valueLines={baselines.spo2}
+            markers={markers.spo2}
           />
           <TrendChart
             title="Respiration"
@@ -256,8 +286,8 @@ export default function ChairDetailScreen({
             rightDomain={ETCO2_DOMAIN}
             series={RESPIRATION_SERIES}
             bands={RR_BANDS}
-            valueLines={baselineLine(baseline?.rr, '/min')}
-            markers={markers(['rr', 'etco2'])}
+            valueLines={baselines.rr}
+            markers={markers.respiration}
           />
           <TrendChart
             title="Sedation"
@@ -269,7 +299,7 @@ export default function ChairDetailScreen({
             domain={SEDATION_DOMAIN}
             ticks={SEDATION_TICKS}
             series={SEDATION_SERIES}
-            markers={markers(['moaas', 'rass'])}
+            markers={markers.sedation}
           />
         </ChartSection>
       )}

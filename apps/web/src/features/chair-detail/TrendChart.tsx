@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { formatClock } from '../../time/format';
 import { chartRows } from './trendRows';
 
@@ -101,7 +101,8 @@ export function timeTicks([start, end]: [number, number], stepMs = TEN_MINUTES):
 /** Below this many readings a series is drawn with dots: a manual BP every 5 min is a point, not a line. */
 const SPARSE_SERIES = 120;
 
-export function TrendChart({
+/** One trend chart; memoised: it redraws when its data, window or markers change, not per tick. */
+export const TrendChart = memo(function TrendChart({
   title,
   rows,
   series,
@@ -301,4 +302,4 @@ export function TrendChart({
       )}
     </section>
   );
-}
+});

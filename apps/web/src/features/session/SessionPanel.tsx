@@ -4,7 +4,7 @@ import type { Chair, Session, SessionEventType, StoredSample } from '@chairside/
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
 import { useAuth } from '../../store/auth';
-import { useClinic } from '../../store/clinic';
+import { BUFFER_MAX_SAMPLES, useClinic } from '../../store/clinic';
 import type { LatestReadings } from '../../store/clinic';
 import { formatClock } from '../../time/format';
 import { sessionSummary } from '../overview/vitals';
@@ -62,7 +62,8 @@ function BaselineFacts({
       <p className="muted">
         {taken === 0
           ? 'No readings in this session yet: enter BP, HR and SpO2 (or let the monitor run).'
-          : `${taken} reading${taken === 1 ? '' : 's'} so far. The baseline is their median, fixed when the infusion starts.`}
+          : // The live buffer holds the last 15 minutes (at most 1000): more may exist.
+            `${taken}${taken >= BUFFER_MAX_SAMPLES ? '+' : ''} reading${taken === 1 ? '' : 's'} so far. The baseline is their median, fixed when the infusion starts.`}
       </p>
     </div>
   );
