@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AlarmRuleSetSchema,
   AlertSchema,
   ChairSchema,
   ErrorBodySchema,
@@ -8,6 +9,7 @@ import {
   UserSchema,
 } from '@chairside/core';
 import type {
+  AlarmRuleSet,
   Alert,
   AlertKind,
   AlertPriority,
@@ -99,6 +101,8 @@ export interface ApiClient {
   createChair(chair: ChairCreate): Promise<{ id: string; label: string }>;
   listUsers(): Promise<User[]>;
   createUser(user: UserCreate): Promise<User>;
+  /** The alarm rules in force: a session's (clinic rules with its changes) or the clinic's. */
+  getAlarmRules(sessionId?: string): Promise<AlarmRuleSet>;
 }
 
 export interface ApiClientOptions {
@@ -124,6 +128,7 @@ const IngestResultSchema = z.object({ accepted: z.number(), duplicates: z.number
 const CreatedChairSchema = z.object({ chair: z.object({ id: z.string(), label: z.string() }) });
 const UsersSchema = z.object({ users: z.array(UserSchema) });
 const CreatedUserSchema = z.object({ user: UserSchema });
+const AlarmRulesResultSchema = z.object({ rules: AlarmRuleSetSchema });
 const AlertsSchema = z.object({ alerts: z.array(AlertRecordSchema) });
 const AlertResultSchema = z.object({ alert: AlertSchema });
 const AudioPauseResultSchema = z.object({ pause: AudioPauseSchema.nullable() });
@@ -242,6 +247,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await request('POST', '/chairs', CreatedChairSchema, chair)).chair,
     listUsers: async () => (await request('GET', '/users', UsersSchema)).users,
     createUser: async (user) => (await request('POST', '/users', CreatedUserSchema, user)).user,
+    getAlarmRules: async (sessionId) =>
+      (
+        await request(
+          'GET',
+          sessionId === undefined
+            ? '/alarm-rules'
+            : `/sessions/${encodeURIComponent(sessionId)}/alarm-rules`,
+          AlarmRulesResultSchema,
+        )
+      ).rules,
     getSession: async (sessionId) =>
       (await request('GET', `/sessions/${encodeURIComponent(sessionId)}`, SessionResultSchema))
         .session,
