@@ -1,6 +1,34 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+const serverTests = {
+  root: './apps/server',
+  include: ['src/**/*.test.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
+// The whole server suite runs a second time on PostgreSQL when CI (or you) point at one.
+// The feed tests start the server as a child process with its own store and are not repeated.
+const postgresProjects = process.env['TEST_DATABASE_URL']
+  ? [
+      {
+        test: {
+          ...serverTests,
+          name: 'server-pg',
+          exclude: ['src/feed/**'],
+          env: { CHAIRSIDE_TEST_STORE: 'postgres' },
+        },
+      },
+    ]
+  : [];
+if (postgresProjects.length === 0 && !process.argv.includes('--project')) {
+  console.warn(
+    '\n!! TEST_DATABASE_URL is not set: the PostgreSQL run of the server suite (server-pg) is SKIPPED.\n' +
+      '!! Set it (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it; .ci/run does.\n',
+  );
+}
+
 // One vitest run, several projects: pure units, the real server over real sockets,
 // React components in jsdom, and the built app in a real Chromium.
 export default defineConfig({
@@ -8,15 +36,8 @@ export default defineConfig({
     projects: [
       { test: { name: 'core', root: './packages/core', include: ['src/**/*.test.ts'] } },
       { test: { name: 'simulator', root: './packages/simulator', include: ['src/**/*.test.ts'] } },
-      {
-        test: {
-          name: 'server',
-          root: './apps/server',
-          include: ['src/**/*.test.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
+      { test: { ...serverTests, name: 'server' } },
+      ...postgresProjects,
       {
         plugins: [react()],
         test: {

@@ -122,7 +122,12 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
   const webDist = options.webDist === undefined ? DEFAULT_WEB_DIST : options.webDist;
-  const db = openStore(options);
+  const db = openStore({
+    ...options,
+    onConnectionError: (error) => {
+      logger.warn({ err: error }, 'database connection lost; it is reopened on next use');
+    },
+  });
   const events = createDomainEvents((error) => {
     logger.error({ err: error }, 'after-commit listener failed');
   });

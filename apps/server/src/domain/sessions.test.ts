@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../store/database';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Chair, User } from '@chairside/core';
 import type { AuthContext } from './auth';
@@ -91,6 +92,17 @@ describe('sessions', () => {
     });
   });
 
+  it('lets exactly one of twenty simultaneous session openings on a chair win; the rest get 409', async () => {
+    const chair = (await createChair(ctx, 'admin', { label: 'Race chair' })).id;
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => createSession(ctx, `nurse${i}`, chair, plan)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ status: 409, code: 'session_already_open' });
+    }
+  });
+
   it('allows one open session per chair, also at the database level', async () => {
     await createSession(ctx, 'nurse1', chairId, plan);
     await expect(createSession(ctx, 'nurse1', chairId, plan)).rejects.toMatchObject({
@@ -114,7 +126,7 @@ describe('sessions', () => {
           created_by: 'x',
         })
         .execute(),
-    ).rejects.toThrow(/UNIQUE/);
+    ).rejects.toSatisfy(isUniqueViolation);
   });
 
   it('announces the chair with its session on every change, and frees the chair on discharge', async () => {

@@ -19,6 +19,7 @@ import type { SessionsTable } from '../store/schema';
 import { recordAudit } from './audit';
 import type { DomainContext } from './context';
 import { badRequest, conflict, notFound } from './errors';
+import { isUniqueViolation } from '../store/database';
 
 type SessionRow = SessionsTable;
 
@@ -143,7 +144,16 @@ export async function createSession(
       created_at: now,
       created_by: actor,
     };
-    await trx.insertInto('sessions').values(row).execute();
+    try {
+      await trx.insertInto('sessions').values(row).execute();
+    } catch (error) {
+      // Two nurses opening a session on one chair at the same instant (PostgreSQL): the index
+      // lets one win; the other gets the answer the check above would have given.
+      if (isUniqueViolation(error)) {
+        throw conflict('session_already_open', `chair "${chairId}" already has an open session`);
+      }
+      throw error;
+    }
     await recordAudit(trx, {
       who: actor,
       at: now,

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
 
@@ -21,6 +22,45 @@ export function openDatabase(dataDir: string): ChairsideDb {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Opens the PostgreSQL store of a larger site (`DATABASE_URL`). Same schema, same migrations.
+ * int8 (bigint) columns hold epoch milliseconds and counts: parsed to numbers (exact below
+ * 2^53, which epoch ms stay for the next 285,000 years) instead of pg's default strings.
+ */
+export function openPostgres(
+  databaseUrl: string,
+  onConnectionError: (error: Error) => void = () => undefined,
+): ChairsideDb {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, types });
+  // An idle pooled connection that the database drops (restart, failover) is reported here;
+  // without a listener node would crash the whole monitor. The pool reconnects on next use.
+  pool.on('error', onConnectionError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The store a server runs on: PostgreSQL when a URL is given, else SQLite in `dataDir`. */
+export function openStore(options: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  onConnectionError?: (error: Error) => void;
+}): ChairsideDb {
+  return options.databaseUrl === undefined || options.databaseUrl === ''
+    ? openDatabase(options.dataDir)
+    : openPostgres(options.databaseUrl, options.onConnectionError);
+}
+
+/**
+ * Whether a write failed on a unique constraint, in either store. SQLite serialises writers so
+ * a check-then-insert never races there; PostgreSQL's concurrent transactions can, and the
+ * loser must hear the same 409 as a sequential caller, not a 500.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return error.code === '23505' || error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's name. */

@@ -1,5 +1,21 @@
-import { sql } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Auto-numbered `seq` columns (arrival order, reconnect cursors) are the one place the two
+ * stores differ: SQLite numbers an INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL an identity
+ * column, 64-bit because a busy clinic chain passes 2^31 samples within months.
+ */
+function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+function seqType(db: Kysely<unknown>): 'bigint' | 'integer' {
+  return isPostgres(db) ? 'bigint' : 'integer';
+}
+function seqColumn(db: Kysely<unknown>) {
+  return (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+    isPostgres(db) ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement();
+}
 
 /**
  * Versioned migrations, in code so they ship with the server. Never edit a released
@@ -52,11 +68,9 @@ const migrations: Record<string, Migration> = {
         .where(sql.ref('state'), '<>', 'discharged')
         .execute();
 
-      // SQLite: an INTEGER PRIMARY KEY AUTOINCREMENT is the only auto-numbered column; the
-      // PostgreSQL dialect will use an identity column here.
       await db.schema
         .createTable('session_events')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', seqType(db), seqColumn(db))
         .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
@@ -73,7 +87,7 @@ const migrations: Record<string, Migration> = {
       // so (chair_id, id) is a unique constraint rather than the primary key.
       await db.schema
         .createTable('samples')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', seqType(db), seqColumn(db))
         .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
         .addColumn('id', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
@@ -104,7 +118,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('audit_log')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', seqType(db), seqColumn(db))
         .addColumn('who', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
@@ -160,7 +174,7 @@ const migrations: Record<string, Migration> = {
       // Append-only: every raise, upgrade, end, acknowledgment, clear and escalation.
       await db.schema
         .createTable('alert_changes')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', seqType(db), seqColumn(db))
         .addColumn('alert_id', 'text', (c) => c.notNull().references('alerts.id'))
         .addColumn('chair_id', 'text', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
@@ -198,7 +212,7 @@ const migrations: Record<string, Migration> = {
       // `ceiling` is the highest priority active when the pause began (null: none).
       await db.schema
         .createTable('audio_pauses')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', seqType(db), seqColumn(db))
         .addColumn('chair_id', 'text', (c) => c.notNull().references('chairs.id'))
         .addColumn('by', 'text', (c) => c.notNull())
         .addColumn('from_at', 'bigint', (c) => c.notNull())
@@ -242,7 +256,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('simulator_run_events')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', seqType(db), seqColumn(db))
         .addColumn('run_id', 'text', (c) => c.notNull().references('simulator_runs.id'))
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('by', 'text', (c) => c.notNull())

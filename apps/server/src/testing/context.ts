@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import type { AuthContext } from '../domain/auth';
 import { loadOrCreateTokenSecret } from '../domain/auth';
 import { createDomainEvents } from '../domain/context';
-import { migrateToLatest, openDatabase } from '../store/database';
+import { migrateToLatest, openStore } from '../store/database';
+import { dropTestDatabase, testDatabaseUrl } from './store';
 import { makeDataDir } from './harness';
 
 /** A settable clock for deterministic tests. */
@@ -29,7 +30,7 @@ export async function createTestContext(
   clock: () => number,
 ): Promise<{ ctx: AuthContext; listenerErrors: unknown[]; dispose: () => Promise<void> }> {
   const dataDir = makeDataDir();
-  const db = openDatabase(dataDir);
+  const db = openStore({ dataDir, databaseUrl: await testDatabaseUrl(dataDir) });
   await migrateToLatest(db);
   const tokenSecret = await loadOrCreateTokenSecret(db);
   const listenerErrors: unknown[] = [];
@@ -40,6 +41,7 @@ export async function createTestContext(
     dispose: async () => {
       await db.destroy();
       rmSync(dataDir, { recursive: true, force: true });
+      await dropTestDatabase(dataDir);
     },
   };
 }

@@ -12,6 +12,7 @@ import type {
   SubscribeAck,
 } from '@chairside/core';
 import { createChairsideServer } from '../app';
+import { dropTestDatabase, testDatabaseUrl } from './store';
 import type { ChairsideServer, ChairsideServerOptions } from '../app';
 
 /** Test support: a real server on an ephemeral port over a fresh data directory. */
@@ -35,8 +36,10 @@ export async function startTestServer(
   options: Partial<ChairsideServerOptions> = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
+  const databaseUrl = options.databaseUrl ?? (await testDatabaseUrl(dataDir));
   const server = createChairsideServer({
     dataDir,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     adminPassword: ADMIN_PASSWORD,
     webDist: null,
     logger: pino({ level: 'silent' }),
@@ -51,7 +54,10 @@ export async function startTestServer(
     dataDir,
     stop: async ({ keepData = false } = {}) => {
       await server.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropTestDatabase(dataDir);
+      }
     },
   };
 }
