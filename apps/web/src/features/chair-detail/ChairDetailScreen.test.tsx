@@ -70,6 +70,11 @@ afterEach(() => {
   useClinic.getState().clear();
 });
 
+/** The detail also asks for the alarm rules; these tests are about the vitals requests. */
+function lastVitalsRequest() {
+  return server.requests.filter((r) => r.url.includes('/vitals')).at(-1)!;
+}
+
 function renderDetail(chairId: string) {
   const api = createApiClient({ baseUrl: server.url, getToken: () => 'tok' });
   render(
@@ -94,11 +99,11 @@ describe('ChairDetailScreen', () => {
     expect(screen.getByRole('link', { name: 'All chairs' }).getAttribute('href')).toBe('/');
 
     await screen.findByText('No Sedation readings in the last 60 minutes.');
-    const url = new URL(server.requests.at(-1)!.url, 'http://x');
+    const url = new URL(lastVitalsRequest().url, 'http://x');
     expect(url.pathname).toBe('/api/v1/chairs/c1/vitals');
     expect(url.searchParams.get('from')).toBe(new Date(NOW - HISTORY_WINDOW_MS).toISOString());
     expect(url.searchParams.get('to')).toBe(new Date(NOW).toISOString());
-    expect(server.requests.at(-1)!.authorization).toBe('Bearer tok');
+    expect(lastVitalsRequest().authorization).toBe('Bearer tok');
     // History holds HR and BP, so those charts are drawn rather than declared empty.
     expect(screen.queryByText('No Heart rate readings in the last 60 minutes.')).toBeNull();
     expect(screen.queryByText('No Blood pressure readings in the last 60 minutes.')).toBeNull();
@@ -123,7 +128,7 @@ describe('ChairDetailScreen', () => {
       'true',
     );
 
-    const query = () => new URL(server.requests.at(-1)!.url, 'http://x').searchParams;
+    const query = () => new URL(lastVitalsRequest().url, 'http://x').searchParams;
     await user.click(within(ranges).getByRole('button', { name: '15 min' }));
     await screen.findByText('No Sedation readings in the last 15 minutes.');
     expect(query().get('from')).toBe(new Date(NOW - 15 * 60_000).toISOString());

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { can } from '@chairside/core';
-import type { Alert, StoredSample } from '@chairside/core';
+import { can, DEFAULT_ALARM_RULES } from '@chairside/core';
+import type { AlarmRuleSet, Alert, StoredSample } from '@chairside/core';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
 import { useAuth } from '../../store/auth';
@@ -50,10 +50,6 @@ const SEDATION_SERIES: readonly TrendSeries[] = [
   { key: 'rass', name: 'RASS (-5..+4)', color: '#f0a0c0', dash: '6 4' },
 ];
 
-const HR_BANDS = limitBands('hr', 'HR');
-const SBP_BANDS = limitBands('sbp', 'SBP');
-const SPO2_BANDS = limitBands('spo2', 'SpO2');
-const RR_BANDS = limitBands('rr', 'RR');
 const BASELINE_COLOR = '#d6dde6';
 const NO_ALERTS: readonly Alert[] = [];
 
@@ -90,6 +86,33 @@ export default function ChairDetailScreen({
 
   const session = live?.chair.session ?? null;
   const sessionCreatedAt = session?.createdAt;
+  const sessionId = session?.id;
+  const [rules, setRules] = useState<AlarmRuleSet>(DEFAULT_ALARM_RULES);
+
+  useEffect(() => {
+    let current = true;
+    api
+      .getAlarmRules(sessionId)
+      .then((r) => {
+        if (current) setRules(r);
+      })
+      .catch(() => {
+        // A server without the rules route: the bands stay on the product defaults.
+        if (current) setRules(DEFAULT_ALARM_RULES);
+      });
+    return () => {
+      current = false;
+    };
+  }, [api, sessionId]);
+  const bands = useMemo(
+    () => ({
+      hr: limitBands('hr', 'HR', rules),
+      sbp: limitBands('sbp', 'SBP', rules),
+      spo2: limitBands('spo2', 'SpO2', rules),
+      rr: limitBands('rr', 'RR', rules),
+    }),
+    [rules],
+  );
   const choice = RANGES.find((r) => r.id === range) ?? RANGES[1];
   const phrase = choice?.phrase ?? '';
 
@@ -244,7 +267,7 @@ export default function ChairDetailScreen({
             emptyText={`No Heart rate readings ${phrase}.`}
             domain={HR_DOMAIN}
             series={HR_SERIES}
-            bands={HR_BANDS}
+            bands={bands.hr}
             valueLines={baselines.hr}
             markers={markers.hr}
           />
@@ -257,7 +280,7 @@ export default function ChairDetailScreen({
             emptyText={`No Blood pressure readings ${phrase}.`}
             domain={BP_DOMAIN}
             series={BP_SERIES}
-            bands={SBP_BANDS}
+            bands={bands.sbp}
             valueLines={baselines.sbp}
             markers={markers.bp}
           />
@@ -270,7 +293,7 @@ export default function ChairDetailScreen({
             emptyText={`No SpO2 readings ${phrase}.`}
             domain={SPO2_DOMAIN}
             series={SPO2_SERIES}
-            bands={SPO2_BANDS}
+            bands={bands.spo2}
             valueLines={baselines.spo2}
             markers={markers.spo2}
           />
@@ -285,7 +308,7 @@ export default function ChairDetailScreen({
             domain={RR_DOMAIN}
             rightDomain={ETCO2_DOMAIN}
             series={RESPIRATION_SERIES}
-            bands={RR_BANDS}
+            bands={bands.rr}
             valueLines={baselines.rr}
             markers={markers.respiration}
           />

@@ -1,5 +1,5 @@
 import { DEFAULT_ALARM_RULES } from '@chairside/core';
-import type { Alert, AlarmBound, Session, SessionEventType } from '@chairside/core';
+import type { AlarmBound, AlarmRuleSet, Alert, Session, SessionEventType } from '@chairside/core';
 import type { LimitBand, TimeMarker, TrendKey } from './TrendChart';
 
 export type RangeId = '15m' | '1h' | 'session';
@@ -68,12 +68,13 @@ export function alarmMarkers(
     .map((a) => ({ t: Date.parse(a.raisedAt), label: `⚠ ${a.message}`, kind: 'alarm' as const }));
 }
 
-/** The zones beyond the medium alarm limits of the clinic's default rules, for one parameter. */
+/** The zones beyond the medium alarm limits in force (the product defaults until the server says). */
 export function limitBands(
   key: 'hr' | 'sbp' | 'dbp' | 'spo2' | 'rr' | 'etco2',
   label: string,
+  rules: AlarmRuleSet = DEFAULT_ALARM_RULES,
 ): LimitBand[] {
-  const limits = DEFAULT_ALARM_RULES.limits[key];
+  const limits = rules.limits[key];
   const bands: LimitBand[] = [];
   const low: AlarmBound | null = limits.low;
   const high: AlarmBound | null = limits.high;
