@@ -130,4 +130,32 @@ describe('demo clinic', () => {
     ).body;
     expect(runs).toHaveLength(6);
   }, 60_000);
+
+  it('on the next demo start gives each chair a new patient and a new run', async () => {
+    const token = await loginAs(t.url, 'charge', DEMO_PASSWORD);
+    const before = await chairs(token);
+    const demo = await startDemoSimulation({
+      ctx: t.server.context,
+      host: t.server.simulator,
+      logger: t.server.logger,
+    });
+    try {
+      expect(demo.runs.size).toBe(6);
+      const after = await chairs(token);
+      for (const chair of after) {
+        const old = before.find((c) => c.id === chair.id)?.session;
+        // An infusing or recovering session was closed; one still before its pump is kept.
+        if (old?.state === 'pre-infusion') expect(chair.session?.id).toBe(old.id);
+        else expect(chair.session?.id).not.toBe(old?.id);
+      }
+      const { runs } = (
+        await call<{ runs: SimulatorRun[] }>(t.url, 'GET', '/simulator/runs?state=running', {
+          token,
+        })
+      ).body;
+      expect(runs).toHaveLength(6);
+    } finally {
+      await demo.stop();
+    }
+  }, 60_000);
 });

@@ -17,6 +17,7 @@ import {
   tokensForAllRoles,
 } from '../testing/harness';
 import type { TestServer, TestSocket } from '../testing/harness';
+import { simulatorDb } from './store';
 
 /**
  * The simulator routes over HTTP against the real server: the runs' readings must arrive on the
@@ -372,5 +373,37 @@ describe('a simulator run', () => {
     // The chair is free after the restart.
     const fresh = await startRun(chairId, 'typical-response', 1);
     await call(t.url, 'DELETE', `/simulator/runs/${fresh.id}`, { token: tokens.trainer });
+  });
+
+  it('marks a run the store still calls running after a crash as stopped at the next start', async () => {
+    const { dataDir } = t;
+    const chairId = await createChair(t.url, tokens.admin, 'Sim chair D');
+    const run = await startRun(chairId, 'typical-response', 1);
+    await t.stop({ keepData: true });
+    // A crash never records the end: put the row back the way a killed process leaves it.
+    const crashed = await startTestServer({ dataDir });
+    await simulatorDb(crashed.server.db)
+      .updateTable('simulator_runs')
+      .set({ state: 'running', ended_at: null })
+      .where('id', '=', run.id)
+      .execute();
+    await crashed.stop({ keepData: true });
+
+    t = await startTestServer({ dataDir });
+    tokens = await tokensForAllRoles(t.url);
+    const after = await call<{ run: SimulatorRun }>(t.url, 'GET', `/simulator/runs/${run.id}`, {
+      token: tokens.nurse,
+    });
+    expect(after.body.run.state).toBe('stopped');
+    expect(after.body.run.endedAt).not.toBeNull();
+    const running = await call<{ runs: SimulatorRun[] }>(
+      t.url,
+      'GET',
+      `/simulator/runs?state=running`,
+      {
+        token: tokens.nurse,
+      },
+    );
+    expect(running.body.runs).toEqual([]);
   });
 });
