@@ -78,14 +78,22 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
   });
 
   it('raises the SpO2 alarm on the tile, the nurse acknowledges, the charge nurse sees by whom', async () => {
-    const nurseToken = await login(server.url, NURSE.username, NURSE.password);
-    const res = await api(server.url, `/chairs/${chairIds[1]}/vitals`, {
-      token: nurseToken,
-      body: { at: new Date().toISOString(), hr: 84, spo2: 86, rr: 14, source: 'manual' },
-    });
-    expect(res.status).toBe(201);
-
+    // The nurse enters a manual reading from the tile, keyboard only: BP, HR, SpO2.
     const tile = nursePage.locator(`[data-testid="chair-tile"][data-chair-id="${chairIds[1]}"]`);
+    await nursePage.getByRole('button', { name: 'Enter vitals for Chair 2' }).focus();
+    await nursePage.keyboard.press('Enter');
+    const sheet = nursePage.getByRole('dialog', { name: /Manual reading/ });
+    await sheet.waitFor();
+    await nursePage.keyboard.type('118/76');
+    await nursePage.keyboard.press('Tab');
+    await nursePage.keyboard.type('84');
+    await nursePage.keyboard.press('Tab');
+    await nursePage.keyboard.type('86');
+    await nursePage.keyboard.press('Enter');
+    await sheet.getByText(/^Saved \d\d:\d\d:\d\d$/).waitFor({ timeout: 5000 });
+    await nursePage.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+
     const strip = tile.getByTestId('tile-alarm');
     await strip.waitFor({ timeout: 5000 });
     expect(await strip.textContent()).toContain('!!!');
