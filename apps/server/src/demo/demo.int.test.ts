@@ -131,6 +131,41 @@ describe('demo clinic', () => {
     expect(runs).toHaveLength(6);
   }, 60_000);
 
+  it('sits the next patient down when a run finishes by itself', async () => {
+    const token = await loginAs(t.url, 'charge', DEMO_PASSWORD);
+    // A run started 10 model seconds before its end finishes within a second at 20x.
+    const demo = await startDemoSimulation({
+      ctx: t.server.context,
+      host: t.server.simulator,
+      logger: t.server.logger,
+      plans: [{ label: 'Chair 2', scenario: 'vasovagal', speed: 20, backfillModelMinutes: 74.8 }],
+      recycleEveryMs: 100,
+    });
+    try {
+      const first = demo.runs.get('Chair 2');
+      expect(first).toEqual(expect.any(String));
+      const deadline = Date.now() + 15_000;
+      while (demo.runs.get('Chair 2') === first && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const next = demo.runs.get('Chair 2');
+      expect(next).not.toBe(first);
+      const runs = (
+        await call<{ runs: SimulatorRun[] }>(t.url, 'GET', '/simulator/runs', { token })
+      ).body.runs;
+      expect(runs.find((r) => r.id === first)).toMatchObject({ state: 'finished', endedBy: null });
+      // The next patient starts from the beginning, in real time, on a fresh session.
+      expect(runs.find((r) => r.id === next)).toMatchObject({
+        state: 'running',
+        scenario: 'vasovagal',
+        speed: 1,
+      });
+      const chair2 = (await chairs(token)).find((c) => c.label === 'Chair 2');
+      expect(chair2?.session).toMatchObject({ state: 'pre-infusion', patientRef: 'KET-1042' });
+    } finally {
+      await demo.stop();
+    }
+  }, 60_000);
+
   it('on the next demo start gives each chair a new patient and a new run', async () => {
     const token = await loginAs(t.url, 'charge', DEMO_PASSWORD);
     const before = await chairs(token);

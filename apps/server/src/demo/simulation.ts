@@ -23,22 +23,28 @@ export interface DemoRunPlan {
   backfillModelMinutes: number;
 }
 
-// Scenarios last 75 model minutes: 5 before the pump, 40 infusing, 30 of recovery.
+// Scenarios last 75 model minutes: 5 before the pump, 40 infusing, 30 of recovery. The chairs
+// before or in their infusion run at 1x: the session's infusion timer on the dashboard counts
+// wall-clock minutes, and at 2x it would show "20 of 40 min" when the simulated pump stops.
+// Only the chair already in recovery runs faster, so a new patient sits down within minutes.
 export const DEMO_RUN_PLANS: readonly DemoRunPlan[] = [
   { label: 'Chair 1', scenario: 'typical-response', speed: 1, backfillModelMinutes: 17 },
   { label: 'Chair 2', scenario: 'typical-response', speed: 1, backfillModelMinutes: 2 },
-  // The surge comes at model minute 30: about 3 minutes into the demo.
-  { label: 'Chair 3', scenario: 'hypertensive-surge', speed: 2, backfillModelMinutes: 24 },
-  { label: 'Chair 4', scenario: 'typical-response', speed: 3, backfillModelMinutes: 8 },
-  // The desaturation comes at model minute 25.5: about 7 minutes into the demo.
+  // The surge comes at model minute 30: 3 minutes into the demo.
+  { label: 'Chair 3', scenario: 'hypertensive-surge', speed: 1, backfillModelMinutes: 27 },
+  { label: 'Chair 4', scenario: 'typical-response', speed: 1, backfillModelMinutes: 36 },
+  // The desaturation comes at model minute 25.5: 6.5 minutes into the demo.
   {
     label: 'Chair 5',
     scenario: 'desaturation-hypoventilation',
-    speed: 2,
-    backfillModelMinutes: 12,
+    speed: 1,
+    backfillModelMinutes: 19,
   },
-  { label: 'Chair 6', scenario: 'typical-response', speed: 5, backfillModelMinutes: 47 },
+  { label: 'Chair 6', scenario: 'typical-response', speed: 4, backfillModelMinutes: 50 },
 ];
+
+/** The next patient on a chair whose run finished: from the start, in real time. */
+const NEXT_PATIENT_SPEED = 1;
 
 export interface DemoSimulationOptions {
   ctx: AuthContext;
@@ -48,6 +54,8 @@ export interface DemoSimulationOptions {
   trainer?: User;
   /** How often a finished run is replaced by a new patient (default 5 s). */
   recycleEveryMs?: number;
+  /** The runs to start (default DEMO_RUN_PLANS). */
+  plans?: readonly DemoRunPlan[];
 }
 
 export interface DemoSimulation {
@@ -80,13 +88,13 @@ export async function startDemoSimulation(options: DemoSimulationOptions): Promi
   const { ctx, host, logger } = options;
   const trainer = options.trainer ?? { username: 'trainer', role: 'trainer' };
   const runs = new Map<string, string>();
+  const plans = options.plans ?? DEMO_RUN_PLANS;
 
   const startOn = async (plan: DemoRunPlan, backfill: number): Promise<void> => {
     const chairs = await listChairs(ctx);
-    const index = chairs.findIndex((c) => c.label === plan.label);
-    const chair = chairs[index];
+    const chair = chairs.find((c) => c.label === plan.label);
     if (chair === undefined || host.runningOn(chair.id) !== null) return;
-    await freshSession(ctx, chair, DEMO_RUN_PLANS.indexOf(plan));
+    await freshSession(ctx, chair, Math.max(0, Number(plan.label.replace(/\D/g, '')) - 1));
     const run = await host.startRun(
       trainer,
       { chairId: chair.id, scenario: plan.scenario, speed: plan.speed },
@@ -95,21 +103,21 @@ export async function startDemoSimulation(options: DemoSimulationOptions): Promi
     runs.set(plan.label, run.id);
   };
 
-  for (const plan of DEMO_RUN_PLANS.slice(0, DEMO_CHAIR_COUNT))
+  for (const plan of plans.slice(0, DEMO_CHAIR_COUNT))
     await startOn(plan, plan.backfillModelMinutes);
   logger.info(
-    { runs: DEMO_RUN_PLANS.map((p) => `${p.label}: ${p.scenario} ${p.speed}x`) },
+    { runs: plans.map((p) => `${p.label}: ${p.scenario} ${p.speed}x`) },
     'demo: training simulator running on the demo chairs',
   );
 
   // A finished run leaves its chair silent: the next patient sits down and a new run begins.
   // A run a trainer stopped is not replaced: the chair is theirs for their own scenario.
   const recycle = async (): Promise<void> => {
-    for (const plan of DEMO_RUN_PLANS) {
+    for (const plan of plans) {
       const runId = runs.get(plan.label);
       if (runId === undefined) continue;
       const run = await host.getRun(runId);
-      if (run.state === 'finished') await startOn(plan, 0);
+      if (run.state === 'finished') await startOn({ ...plan, speed: NEXT_PATIENT_SPEED }, 0);
     }
   };
   let recycling = false;
