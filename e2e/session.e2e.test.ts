@@ -38,6 +38,8 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     await page.locator('[data-connection="live"]').waitFor({ timeout: 10_000 });
     const tile = page.locator(`[data-testid="chair-tile"][data-chair-id="${chairId}"]`);
     await tile.waitFor();
+    // A nurse is offered no administration.
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
 
     // 1. Open the chair and start a session: the dose shows while typing.
     await tile.click();
