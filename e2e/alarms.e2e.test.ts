@@ -152,6 +152,10 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     expect(await chargePage.getByTestId('summary-total').textContent()).toBe('1');
     expect(await chargePage.getByTestId('summary-unacknowledged').textContent()).toBe('0');
     expect(await chargePage.getByTestId('summary-median-ack').textContent()).toMatch(/^\d+ s$/);
+    // The sessions in the chairs now have their report one click away, alarms or not.
+    expect(
+      await chargePage.getByRole('navigation', { name: 'Reports of the sessions in the chairs now' }).getByRole('link').allTextContents(),
+    ).toEqual(['Chair 2 · KET-2002']);
     await chargePage.screenshot({ path: join(ARTIFACTS, 'history.png'), fullPage: true });
 
     const [download] = await Promise.all([

@@ -166,6 +166,9 @@ describe('AlarmBanner', () => {
       'Sound paused by bob, 00:45 left',
     );
     expect(within(row).queryByRole('button', { name: /^Pause alarm sound/ })).toBeNull();
+    expect(screen.getByRole('heading').textContent).toBe(
+      'Alarms: 1 open, 1 not acknowledged, 1 escalated to the charge nurse',
+    );
   });
 
   it('says so when no alarm is open', () => {

@@ -164,11 +164,15 @@ export function AlarmBanner({
     );
   }
   const waiting = open.filter((a) => a.state === 'active').length;
+  const escalated = open.filter(
+    (a) => a.state === 'active' && a.escalatedAt !== null && a.escalatedAt !== undefined,
+  ).length;
   return (
     <section className="alarm-banner" aria-label="Active alarms" data-testid="alarm-banner">
       <div className="alarm-banner-head">
         <h2 className="alarm-banner-title">
           Alarms: {open.length} open, {waiting} not acknowledged
+          {escalated > 0 && `, ${escalated} escalated to the charge nurse`}
         </h2>
         {controls}
       </div>

@@ -297,6 +297,20 @@ export default function HistoryScreen() {
         </div>
       </form>
 
+      {chairIds.some((id) => chairs[id]?.chair.session) && (
+        <nav className="current-reports" aria-label="Reports of the sessions in the chairs now">
+          <span className="muted">Session reports, chairs now:</span>
+          {chairIds.map((id) => {
+            const session = chairs[id]?.chair.session;
+            if (session === null || session === undefined) return null;
+            return (
+              <Link key={id} to={`/sessions/${encodeURIComponent(session.id)}/report`}>
+                {chairLabel(id)} · {session.patientRef}
+              </Link>
+            );
+          })}
+        </nav>
+      )}
       {loaded.status === 'failed' && (
         <p className="form-error" role="alert">
           {loaded.message}
