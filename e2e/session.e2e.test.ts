@@ -102,6 +102,7 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     await page.getByTestId('vitals-due').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'session-infusing.png'), fullPage: true });
     await page.getByRole('button', { name: 'Stop infusion (to recovery)' }).click();
+    await page.getByRole('button', { name: 'Yes, stop infusion (to recovery)' }).click();
 
     // 5. Aldrete: circulation and SpO2 come from the readings; the nurse scores the rest.
     const result = page.getByTestId('aldrete-result');

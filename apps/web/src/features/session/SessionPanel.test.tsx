@@ -161,6 +161,13 @@ describe('SessionPanel', () => {
     await user.click(screen.getByRole('button', { name: 'Pause infusion' }));
     await user.click(await screen.findByRole('button', { name: 'Resume infusion' }));
     await user.click(await screen.findByRole('button', { name: 'Stop infusion (to recovery)' }));
+    // Stopping asks once more; the safe answer has the focus.
+    expect(screen.getByText(/Stop the infusion for good\?/)).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'No, go back' }));
+    await user.keyboard('{Enter}');
+    expect(server.requests).toHaveLength(3);
+    await user.click(screen.getByRole('button', { name: 'Stop infusion (to recovery)' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, stop infusion (to recovery)' }));
     await screen.findByRole('heading', { name: 'Discharge: modified Aldrete score' });
     expect(server.requests.map((r) => (r.body as { type: string }).type)).toEqual([
       'infusion-started',

@@ -20,6 +20,18 @@ export const EVENT_NAMES: Record<SessionEventType, string> = {
   discharged: 'Discharged',
 };
 
+/** Events that cannot be taken back (a stopped infusion does not resume). */
+const IRREVERSIBLE: ReadonlySet<SessionEventType> = new Set(['infusion-stopped', 'discharged']);
+
+const CONFIRM_QUESTIONS: Record<SessionEventType, string> = {
+  'infusion-started': 'Start the infusion?',
+  'infusion-paused': 'Pause the infusion?',
+  'infusion-resumed': 'Resume the infusion?',
+  'infusion-stopped':
+    'Stop the infusion for good? It cannot be resumed; the patient goes to recovery.',
+  discharged: 'End this session without an infusion?',
+};
+
 /** What each button says; discharge before any infusion is a cancelled session. */
 function actionLabel(type: SessionEventType, session: Session): string {
   switch (type) {
@@ -89,6 +101,8 @@ export function SessionPanel({
   const mayManage = role !== null && can(role, 'sessions:manage');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Stopping and ending cannot be undone: they ask once more.
+  const [confirming, setConfirming] = useState<SessionEventType | null>(null);
   const titleId = useId();
   const session = chair.session;
 
@@ -200,7 +214,7 @@ export function SessionPanel({
         )}
       </dl>
       <BaselineFacts session={session} samples={samples} />
-      {mayManage && actions.length > 0 && (
+      {mayManage && actions.length > 0 && confirming === null && (
         <div className="session-actions" role="group" aria-label="Session actions">
           {actions.map((type) => (
             <button
@@ -209,12 +223,45 @@ export function SessionPanel({
               className={`button ${type === 'infusion-started' || type === 'infusion-resumed' ? 'button-primary' : ''} action-${type}`}
               disabled={busy}
               onClick={() => {
-                void send(session, type);
+                if (IRREVERSIBLE.has(type)) setConfirming(type);
+                else void send(session, type);
               }}
             >
               {actionLabel(type, session)}
             </button>
           ))}
+        </div>
+      )}
+      {mayManage && confirming !== null && (
+        <div className="session-confirm" role="group" aria-labelledby={`${titleId}-confirm`}>
+          <p id={`${titleId}-confirm`} className="step-title">
+            {CONFIRM_QUESTIONS[confirming]}
+          </p>
+          <div className="session-actions">
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy}
+              onClick={() => {
+                const type = confirming;
+                setConfirming(null);
+                void send(session, type);
+              }}
+            >
+              Yes, {actionLabel(confirming, session).toLowerCase()}
+            </button>
+            <button
+              type="button"
+              className="button"
+              // The safe choice takes the focus: Enter by habit does not end an infusion.
+              autoFocus
+              onClick={() => {
+                setConfirming(null);
+              }}
+            >
+              No, go back
+            </button>
+          </div>
         </div>
       )}
       {error !== null && (
