@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createSampleSchema, toErrorIssues, validateSamples } from '@chairside/core';
-import type { Sample, StoredSample, User } from '@chairside/core';
+import type { Sample, SampleSchema, StoredSample, User } from '@chairside/core';
 import type { SamplesTable } from '../store/schema';
 import { assertChairExists } from './chairs';
 import type { DomainContext } from './context';
@@ -68,6 +68,17 @@ export function toStoredSample(r: SampleRow): StoredSample {
   return out;
 }
 
+// zod compiles a schema on first use: build it once per clock, not once per reading.
+const sampleSchemas = new WeakMap<() => number, SampleSchema>();
+function sampleSchemaFor(clock: () => number): SampleSchema {
+  let schema = sampleSchemas.get(clock);
+  if (schema === undefined) {
+    schema = createSampleSchema(clock);
+    sampleSchemas.set(clock, schema);
+  }
+  return schema;
+}
+
 /**
  * The one way readings enter Chairside, for HTTP and Socket.io alike: validate (core schemas,
  * the server's clock), check the chair and the sender's right to this source, attach the
@@ -80,7 +91,7 @@ export async function ingestVitals(
   chairId: string,
   body: unknown,
 ): Promise<IngestResult> {
-  const validated = validateSamples(body, createSampleSchema(ctx.clock));
+  const validated = validateSamples(body, sampleSchemaFor(ctx.clock));
   if (!validated.ok) throw invalid(validated.issues, 'samples');
   const samples = validated.value;
 
