@@ -3,6 +3,8 @@ import { can } from '@chairside/core';
 import { useAuth } from '../../store/auth';
 import { ManualEntryForm } from './ManualEntryForm';
 
+const SHEET_OPENED = 'chairside:entry-sheet-opened';
+
 /**
  * "Enter vitals" on a tile: opens the quick form in a panel at the foot of the screen, so the
  * tiles stay in view and the new reading can be seen arriving on the tile.
@@ -13,8 +15,20 @@ export function TileEntry({ chairId, chairLabel }: { chairId: string; chairLabel
   const opener = useRef<HTMLButtonElement>(null);
   const titleId = useId();
 
+  // One sheet at a time: opening another chair's form closes this one.
+  useEffect(() => {
+    const onOther = (e: Event) => {
+      if (e instanceof CustomEvent && e.detail !== chairId) setOpen(false);
+    };
+    window.addEventListener(SHEET_OPENED, onOther);
+    return () => {
+      window.removeEventListener(SHEET_OPENED, onOther);
+    };
+  }, [chairId]);
+
   useEffect(() => {
     if (!open) return;
+    window.dispatchEvent(new CustomEvent(SHEET_OPENED, { detail: chairId }));
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         setOpen(false);
@@ -25,7 +39,7 @@ export function TileEntry({ chairId, chairLabel }: { chairId: string; chairLabel
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [open]);
+  }, [open, chairId]);
 
   // A trainer's readings are simulated only: no manual entry for that role.
   if (role === null || !can(role, 'sessions:manage')) return null;
