@@ -6,7 +6,6 @@ import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
 import type { AlertRecord } from '../../api/http';
 import { useClinic } from '../../store/clinic';
-import { formatClock } from '../../time/format';
 import { useNow } from '../../time/useNow';
 import { alarmMarker } from '../alarms/ordering';
 import { alertsToCsv, csvHref } from './csv';
@@ -18,22 +17,12 @@ import {
   startOfDayLocal,
 } from './filters';
 import type { HistoryFilters } from './filters';
-import { formatResponseTime, summarizeAlerts } from './summary';
+import { formatDateTime, formatResponseTime, summarizeAlerts } from './summary';
 
 type Loaded =
   | { status: 'loading' }
   | { status: 'failed'; message: string }
   | { status: 'ready'; alerts: AlertRecord[] };
-
-/** Date and time as the chart shows them: "21.11. 09:30:05" would be ambiguous; use ISO day. */
-function formatWhen(iso: string | null | undefined): string {
-  if (iso === null || iso === undefined) return '';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms);
-  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  return `${day} ${formatClock(ms)}`;
-}
 
 /** Patient refs of the sessions the alerts belong to: the chairs' own, then asked one by one. */
 function usePatientRefs(alerts: readonly AlertRecord[]): Readonly<Record<string, string>> {
@@ -385,7 +374,7 @@ export default function HistoryScreen() {
                 <tbody>
                   {alerts.map((a) => (
                     <tr key={a.id} data-alert-id={a.id}>
-                      <td className="num">{formatWhen(a.raisedAt)}</td>
+                      <td className="num">{formatDateTime(a.raisedAt)}</td>
                       <td>{chairLabel(a.chairId)}</td>
                       <td>
                         {a.sessionId === null ? (
@@ -416,7 +405,7 @@ export default function HistoryScreen() {
                           <span className="escalated-note"> escalated</span>
                         )}
                       </td>
-                      <td className="num">{formatWhen(a.clearedAt)}</td>
+                      <td className="num">{formatDateTime(a.clearedAt)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../api/http';
-import { formatResponseTime, median, summarizeAlerts } from './summary';
+import { formatDateTime, formatResponseTime, median, summarizeAlerts } from './summary';
 
 const record = (id: string, over: Partial<AlertRecord>): AlertRecord => ({
   id,
@@ -66,5 +66,14 @@ describe('formatResponseTime', () => {
   it('reads in seconds under a minute, minutes and seconds beyond', () => {
     expect(formatResponseTime(8_400)).toBe('8 s');
     expect(formatResponseTime(65_000)).toBe('1 min 05 s');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('writes the local day in ISO order and the clock time; nothing for no time', () => {
+    expect(formatDateTime(new Date(2026, 10, 21, 9, 3, 5).toISOString())).toBe(
+      '2026-11-21 09:03:05',
+    );
+    expect(formatDateTime(null)).toBe('');
   });
 });

@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../../api/http';
+import { formatClock } from '../../time/format';
 
 export interface HistorySummary {
   total: number;
@@ -55,4 +56,14 @@ export function formatResponseTime(ms: number): string {
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
   return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+/** A date and local time for a record: "2026-11-21 09:30:05" (ISO day order, never ambiguous). */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
 }

@@ -9,7 +9,7 @@ import { useClinic } from '../../store/clinic';
 import { formatClock } from '../../time/format';
 import { appClock } from '../../time/useNow';
 import { alarmMarker } from '../alarms/ordering';
-import { formatResponseTime } from '../history/summary';
+import { formatDateTime, formatResponseTime } from '../history/summary';
 import { EVENT_WORDS, reportRows, sessionSpan } from './reportData';
 import type { ReportMarker } from './ReportChart';
 
@@ -30,15 +30,6 @@ type Loaded =
   | { status: 'loading' }
   | { status: 'failed'; message: string }
   | { status: 'ready'; data: ReportData };
-
-function when(iso: string | null | undefined): string {
-  if (iso === null || iso === undefined) return '';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const d = new Date(ms);
-  const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  return `${day} ${formatClock(ms)}`;
-}
 
 /**
  * One session on paper for the patient's chart: who, what dose, what happened when and by whom,
@@ -173,13 +164,13 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
           <div>
             <dt>Opened</dt>
             <dd>
-              {when(session.createdAt)} by {session.createdBy}
+              {formatDateTime(session.createdAt)} by {session.createdBy}
             </dd>
           </div>
           <div>
             <dt>Period shown</dt>
             <dd>
-              {when(new Date(span[0]).toISOString())} – {formatClock(span[1])}
+              {formatDateTime(new Date(span[0]).toISOString())} – {formatClock(span[1])}
             </dd>
           </div>
           <div>
@@ -204,7 +195,7 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
             <tbody>
               {session.events.map((e) => (
                 <tr key={`${e.type}-${e.at}`}>
-                  <td className="num">{when(e.at)}</td>
+                  <td className="num">{formatDateTime(e.at)}</td>
                   <td>{EVENT_WORDS[e.type]}</td>
                   <td>{e.by}</td>
                 </tr>
@@ -245,7 +236,7 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
             <tbody>
               {chronological.map((a) => (
                 <tr key={a.id}>
-                  <td className="num">{when(a.raisedAt)}</td>
+                  <td className="num">{formatDateTime(a.raisedAt)}</td>
                   <td>
                     <span aria-hidden="true">{alarmMarker(a)} </span>
                     {a.priority}
@@ -259,7 +250,7 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
                       ? '–'
                       : formatResponseTime(a.timeToAcknowledgeMs)}
                   </td>
-                  <td className="num">{when(a.clearedAt)}</td>
+                  <td className="num">{formatDateTime(a.clearedAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -267,8 +258,8 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
         )}
       </section>
       <p className="report-footer">
-        Chairside session report, printed {when(new Date(at).toISOString())}. Times are local clock
-        time.
+        Chairside session report, put together {formatDateTime(new Date(at).toISOString())}. Times
+        are local clock time.
       </p>
     </main>
   );
