@@ -23,10 +23,15 @@ function currentSound(now: number) {
   const { alerts, audioPauses } = useClinic.getState();
   const alarms: SoundingAlarm[] = Object.values(alerts)
     .filter((a) => a.state === 'active')
-    .map((a) => ({ id: a.id, chairId: a.chairId, priority: a.priority }));
+    .map((a) => ({
+      id: a.id,
+      chairId: a.chairId,
+      priority: a.priority,
+      raisedAtMs: Date.parse(a.raisedAt),
+    }));
   const pauses: Record<string, ChairPause> = {};
   for (const [chairId, pause] of Object.entries(audioPauses)) {
-    pauses[chairId] = { untilMs: Date.parse(pause.until) };
+    pauses[chairId] = { untilMs: Date.parse(pause.until), fromMs: Date.parse(pause.from) };
   }
   return { now, alarms, pauses, connectionLost: useConnection.getState().status === 'lost' };
 }

@@ -79,6 +79,26 @@ describe('tickSound', () => {
     ]);
   });
 
+  it('lets an alarm raised during a pause break through when it is of a higher priority', () => {
+    const pauses = { c1: { fromMs: T0 + 1_000, untilMs: T0 + 120_000 } };
+    const { bursts } = run(0, 12_000, (t) => ({
+      ...quiet,
+      pauses,
+      alarms: [
+        { id: 'm', chairId: 'c1', priority: 'medium', raisedAtMs: T0 },
+        // Same priority as what was paused: stays silent.
+        ...(t >= 3_000
+          ? [{ id: 'm2', chairId: 'c1', priority: 'medium' as const, raisedAtMs: T0 + 3_000 }]
+          : []),
+        // Higher: breaks through at once.
+        ...(t >= 5_000
+          ? [{ id: 'h', chairId: 'c1', priority: 'high' as const, raisedAtMs: T0 + 5_000 }]
+          : []),
+      ],
+    }));
+    expect(bursts).toEqual([{ at: 5_000, pattern: 'high' }]);
+  });
+
   it("a pause of one chair does not silence another chair's alarm", () => {
     const { bursts } = run(0, 1_000, () => ({
       ...quiet,

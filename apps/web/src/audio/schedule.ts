@@ -53,11 +53,15 @@ export interface SoundingAlarm {
   id: string;
   chairId: string;
   priority: AlertPriority;
+  /** When it was raised; absent: treated as raised before any pause. */
+  raisedAtMs?: number;
 }
 
 /** A chair's shared audio pause, as this dashboard knows it. */
 export interface ChairPause {
   untilMs: number;
+  /** When the pause began; absent: it covers every alarm of the chair. */
+  fromMs?: number;
 }
 
 export interface SoundInput {
@@ -89,11 +93,23 @@ function loudness(p: BurstPattern): number {
   return p === 'connection-lost' ? 0.5 : priorityRank(p);
 }
 
-/** The alarms a pause does not silence right now. */
+/**
+ * The alarms a pause does not silence right now. A pause covers what was sounding on its chair
+ * when it began; an alarm raised since with a higher priority breaks through (the server also
+ * ends the pause for everyone then; this keeps the sound right even before that message).
+ */
 export function audibleAlarms(input: SoundInput): SoundingAlarm[] {
   return input.alarms.filter((a) => {
     const pause = input.pauses[a.chairId];
-    return pause === undefined || input.now >= pause.untilMs;
+    if (pause === undefined || input.now >= pause.untilMs) return true;
+    if (pause.fromMs === undefined) return false;
+    const from = pause.fromMs;
+    const coveredRank = Math.min(
+      ...input.alarms
+        .filter((b) => b.chairId === a.chairId && (b.raisedAtMs ?? -Infinity) <= from)
+        .map((b) => priorityRank(b.priority)),
+    );
+    return (a.raisedAtMs ?? -Infinity) > from && priorityRank(a.priority) < coveredRank;
   });
 }
 
