@@ -19,6 +19,7 @@ import { ConnectionBanner } from './features/shell/ConnectionBanner';
 import { Header } from './features/shell/Header';
 import { NavLinks } from './features/shell/NavLinks';
 import { AlarmBanner } from './features/alarms/AlarmBanner';
+import { chairAlarmMarkers } from './features/alarms/chartMarkers';
 import { AlarmSound } from './audio/AlarmSound';
 import { ScreenErrorBoundary } from './features/shell/ScreenErrorBoundary';
 import { LoginScreen } from './features/login/LoginScreen';
@@ -123,7 +124,7 @@ export function App() {
             element={
               <ScreenErrorBoundary>
                 <Suspense fallback={<p className="loading-note">Loading the chair…</p>}>
-                  <ChairDetailScreen />
+                  <ChairDetailScreen alarmMarkersFor={chairAlarmMarkers} />
                 </Suspense>
               </ScreenErrorBoundary>
             }
