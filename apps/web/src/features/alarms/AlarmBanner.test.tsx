@@ -112,6 +112,10 @@ describe('AlarmBanner', () => {
     expect(rows[2]!.textContent).toContain('HR 125 > 120');
     expect(screen.queryByText('RR 7 < 8')).toBeNull();
     expect(screen.getByRole('heading').textContent).toBe('Alarms: 3 open, 3 not acknowledged');
+    // Screen readers hear the newest alarm at once.
+    expect(screen.getByTestId('alarm-announcement').textContent).toBe(
+      'High priority alarm: Chair 3, SBP 185 >= 180',
+    );
   });
 
   it('acknowledges through the server and shows who acknowledged, for everyone', async () => {
@@ -174,5 +178,6 @@ describe('AlarmBanner', () => {
   it('says so when no alarm is open', () => {
     renderBanner('nurse');
     expect(screen.getByTestId('alarm-banner').textContent).toBe('No active alarms');
+    expect(screen.getByTestId('alarm-announcement').getAttribute('aria-live')).toBe('assertive');
   });
 });

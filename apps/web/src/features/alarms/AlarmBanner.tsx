@@ -153,6 +153,22 @@ export function AlarmBanner({
   const chairs = useClinic((s) => s.chairs);
   const pauses = useClinic((s) => s.audioPauses);
   const open = useMemo(() => openAlarmsInOrder(Object.values(alerts)), [alerts]);
+  // The newest alarm nobody has acknowledged, read out by screen readers as it arrives.
+  const newest = open
+    .filter((a) => a.state === 'active')
+    .reduce<Alert | undefined>(
+      (n, a) => (n === undefined || Date.parse(a.raisedAt) > Date.parse(n.raisedAt) ? a : n),
+      undefined,
+    );
+  const announcement =
+    newest === undefined
+      ? ''
+      : `${alarmKindWords(newest)}: ${chairs[newest.chairId]?.chair.label ?? newest.chairId}, ${newest.message}`;
+  const live = (
+    <p className="visually-hidden" aria-live="assertive" data-testid="alarm-announcement">
+      {announcement}
+    </p>
+  );
   if (open.length === 0) {
     return (
       <section className="alarm-banner is-empty" aria-label="Alarms" data-testid="alarm-banner">
@@ -160,6 +176,7 @@ export function AlarmBanner({
           <p className="alarm-none">No active alarms</p>
           {controls}
         </div>
+        {live}
       </section>
     );
   }
@@ -176,6 +193,7 @@ export function AlarmBanner({
         </h2>
         {controls}
       </div>
+      {live}
       <ol className="alarm-list">
         {open.map((alert) => (
           <AlarmRow
