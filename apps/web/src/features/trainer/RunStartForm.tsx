@@ -30,6 +30,7 @@ export function RunStartForm({
   const [chairId, setChairId] = useState('');
   const [scenario, setScenario] = useState('');
   const [speed, setSpeed] = useState('1');
+  const [seed, setSeed] = useState('');
   const [errors, setErrors] = useState<RunFormErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -37,7 +38,7 @@ export function RunStartForm({
   const speedNumber = Number(speed);
 
   const submit = (): void => {
-    const checked = validateRunForm({ chairId, scenario, speed });
+    const checked = validateRunForm({ chairId, scenario, speed, seed });
     setFailure(null);
     if (!checked.ok) {
       setErrors(checked.errors);
@@ -50,7 +51,12 @@ export function RunStartForm({
         if (error instanceof ApiError) {
           const fieldErrors: RunFormErrors = {};
           for (const issue of error.issues) {
-            if (issue.path === 'chairId' || issue.path === 'scenario' || issue.path === 'speed')
+            if (
+              issue.path === 'chairId' ||
+              issue.path === 'scenario' ||
+              issue.path === 'speed' ||
+              issue.path === 'seed'
+            )
               fieldErrors[issue.path] = issue.message;
           }
           setErrors(fieldErrors);
@@ -132,6 +138,21 @@ export function RunStartForm({
           aria-invalid={errors.speed !== undefined}
         />
         {errors.speed !== undefined && <span className="field-error">{errors.speed}</span>}
+      </div>
+      <div className="filter">
+        <label htmlFor={`${id}-seed`}>Patient no. (optional)</label>
+        <input
+          id={`${id}-seed`}
+          type="text"
+          inputMode="numeric"
+          placeholder="new patient"
+          value={seed}
+          onChange={(e) => {
+            setSeed(e.target.value);
+          }}
+          aria-invalid={errors.seed !== undefined}
+        />
+        {errors.seed !== undefined && <span className="field-error">{errors.seed}</span>}
       </div>
       <button type="submit" className="button button-primary" disabled={busy}>
         {busy ? 'Starting…' : 'Start run'}

@@ -219,6 +219,7 @@ function PastRuns({
               <th scope="col">Chair</th>
               <th scope="col">Scenario</th>
               <th scope="col">Speed</th>
+              <th scope="col">Patient no.</th>
               <th scope="col">By</th>
               <th scope="col">Ended</th>
               <th scope="col">Events</th>
@@ -232,6 +233,7 @@ function PastRuns({
                 <td>{chairLabel(r.chairId)}</td>
                 <td>{r.scenarioTitle}</td>
                 <td className="num">{r.speed}×</td>
+                <td className="num">{r.seed}</td>
                 <td>{r.startedBy}</td>
                 <td>
                   {r.state}

@@ -74,6 +74,20 @@ describe('the start form', () => {
     });
     expect(validateRunForm({ chairId: 'c1', scenario: 'oversedation', speed: '20' }).ok).toBe(true);
     expect(validateRunForm({ chairId: 'c1', scenario: 'oversedation', speed: '1' }).ok).toBe(true);
+    // A patient number replays the same patient; empty draws a new one.
+    expect(
+      validateRunForm({ chairId: 'c1', scenario: 'vasovagal', speed: '2', seed: ' 42 ' }),
+    ).toEqual({
+      ok: true,
+      value: { chairId: 'c1', scenario: 'vasovagal', speed: 2, seed: 42 },
+    });
+    for (const seed of ['-1', '4.5', 'abc', '2147483648'])
+      expect(
+        validateRunForm({ chairId: 'c1', scenario: 'vasovagal', speed: '2', seed }),
+      ).toMatchObject({
+        ok: false,
+        errors: { seed: expect.stringContaining('whole number') as unknown },
+      });
   });
 });
 

@@ -14,7 +14,11 @@ export interface RunFormInput {
   scenario: string;
   /** As typed in the speed box. */
   speed: string;
+  /** The patient number (the model's seed): the same number gives the same patient; empty: a new one. */
+  seed?: string;
 }
+
+const MAX_SEED = 2 ** 31 - 1;
 
 export type RunFormErrors = Partial<Record<keyof RunFormInput, string>>;
 
@@ -35,8 +39,20 @@ export function validateRunForm(input: RunFormInput): RunFormResult {
     speed > MAX_SIMULATOR_SPEED
   )
     errors.speed = `Speed is a number from ${MIN_SIMULATOR_SPEED} to ${MAX_SIMULATOR_SPEED} (times real time).`;
+  const seedText = (input.seed ?? '').trim();
+  const seed = Number(seedText);
+  if (seedText !== '' && (!/^\d+$/.test(seedText) || seed > MAX_SEED))
+    errors.seed = `Patient number is a whole number from 0 to ${MAX_SEED}, or empty for a new patient.`;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { chairId: input.chairId, scenario: input.scenario, speed } };
+  return {
+    ok: true,
+    value: {
+      chairId: input.chairId,
+      scenario: input.scenario,
+      speed,
+      ...(seedText === '' ? {} : { seed }),
+    },
+  };
 }
 
 /** At speed N the scenario's model minutes pass N times faster than the clock on the wall. */
