@@ -28,6 +28,18 @@ export class DomainError extends Error {
   }
 }
 
+/** How long a client should wait before retrying when the store is unreachable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached: nothing of the request was stored; retry. */
+export function storeUnavailable(): DomainError {
+  return new DomainError(
+    503,
+    'store_unavailable',
+    `the database is not reachable: nothing from this request was stored; retry in ${STORE_RETRY_AFTER_SECONDS} s`,
+  );
+}
+
 export function badRequest(
   message: string,
   issues?: ErrorIssue[],

@@ -2,7 +2,13 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { toErrorIssues } from '@chairside/core';
-import { DomainError, invalid } from '../domain/errors';
+import {
+  DomainError,
+  STORE_RETRY_AFTER_SECONDS,
+  invalid,
+  storeUnavailable,
+} from '../domain/errors';
+import { isStoreUnavailable } from '../store/database';
 
 /** body-parser and the router mark their errors with `type` and/or a 4xx `status`: the client's fault. */
 function clientError(error: unknown): DomainError | null {
@@ -48,6 +54,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    if (isStoreUnavailable(error)) {
+      logger.warn({ err: error, method: req.method, url: req.originalUrl }, 'store unavailable');
+      res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+      res.status(503).json(storeUnavailable().toBody());
       return;
     }
     const known =

@@ -21,7 +21,8 @@ import { decodeJwt } from 'jose';
 import type { AlarmService } from '../alarms/service';
 import { authenticate } from '../domain/auth';
 import type { AuthContext } from '../domain/auth';
-import { DomainError, forbidden, invalid, notFound } from '../domain/errors';
+import { DomainError, forbidden, invalid, notFound, storeUnavailable } from '../domain/errors';
+import { isStoreUnavailable } from '../store/database';
 import { ingestVitals } from '../domain/vitals';
 
 // No server-to-server events yet (the Redis adapter issue may add some).
@@ -59,6 +60,11 @@ type ErrorAck = { ok: false; error: ErrorBody['error'] };
 
 function toErrorAck(error: unknown, logger: Logger, event: string): ErrorAck {
   if (error instanceof DomainError) return { ok: false, ...error.toBody() };
+  if (isStoreUnavailable(error)) {
+    // Not acknowledged as stored: the device keeps the readings and sends them again.
+    logger.warn({ err: error, event }, 'store unavailable');
+    return { ok: false, ...storeUnavailable().toBody() };
+  }
   logger.error({ err: error, event }, 'socket handler failed');
   return {
     ok: false,

@@ -66,7 +66,13 @@ export function openPostgres(
 ): ChairsideDb {
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, types });
+  // A request must fail fast (and be answered 503) when the database is unreachable, not hang.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    types,
+    connectionTimeoutMillis: 3000,
+  });
   // An idle pooled connection that the database drops (restart, failover) is reported here;
   // without a listener node would crash the whole monitor. The pool reconnects on next use.
   pool.on('error', onConnectionError);
@@ -92,6 +98,46 @@ export function openStore(options: {
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
   return error.code === '23505' || error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+const UNAVAILABLE_CODES = new Set([
+  // node sockets to PostgreSQL
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+  // PostgreSQL: shutting down, cannot connect now, connection failures, too many connections
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  // SQLite: locked past busy_timeout, disk full, I/O errors, file gone
+  'SQLITE_BUSY',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+]);
+
+/**
+ * Whether an error means "the store cannot take this now" (as opposed to a bug): the request is
+ * answered 503 with Retry-After, nothing of it was stored, and the client retries.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ('code' in error && typeof error.code === 'string') {
+    if (UNAVAILABLE_CODES.has(error.code) || error.code.startsWith('SQLITE_IOERR')) return true;
+  }
+  // pg reports a dropped or never-made connection without a code.
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(
+    message,
+  );
 }
 
 /** Brings the schema to the latest version; throws with the failing migration's name. */
