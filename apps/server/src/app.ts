@@ -32,6 +32,7 @@ import type { LoginRateLimit } from './http/routes';
 import { createRealtime } from './realtime/sockets';
 import type { ChairsideIo } from './realtime/sockets';
 import { migrateToLatest, openStore } from './store/database';
+import { ScaleOut } from './scale';
 import { SimulatorHost } from './simulator/host';
 import { defaultPhysioNetDir } from './simulator/players';
 import type { ChairsideDb } from './store/database';
@@ -54,6 +55,10 @@ export interface ChairsideServerOptions {
   alarmTickMs?: number;
   /** Folder of the PhysioNet 2012 set for `physionet:<id>` runs (default CHAIRSIDE_PHYSIONET_DIR or the shared data folder); null: none. */
   physioNetDir?: string | null;
+  /** `redis://...` (REDIS_URL): several processes share one live view and one alarm owner per chair. */
+  redisUrl?: string;
+  /** Prefix of the Redis keys and channels (default `chairside:`; tests use one of their own). */
+  redisKeyPrefix?: string;
 }
 
 export interface ListeningAddress {
@@ -76,6 +81,8 @@ export interface ChairsideServer {
   alarms: AlarmService;
   /** The training simulator's runs (they feed through the public socket ingest). */
   simulator: SimulatorHost;
+  /** The Redis link and alarm ownership across processes; null without `redisUrl`. */
+  scale: ScaleOut | null;
   logger: Logger;
   /** Migrates the store and loads the token secret; `listen` calls it. Idempotent. */
   ready(): Promise<void>;
@@ -144,11 +151,22 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     },
   };
 
-  const alarms = new AlarmService({
+  // With Redis, the Socket.io adapter and alarm ownership across processes (src/scale).
+  const scale =
+    options.redisUrl === undefined
+      ? null
+      : new ScaleOut({
+          url: options.redisUrl,
+          ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+          ctx: context,
+          logger,
+        });
+  const alarmOptions = {
     ctx: context,
     logger,
     ...(options.alarmTickMs === undefined ? {} : { tickMs: options.alarmTickMs }),
-  });
+  };
+  const alarms = scale === null ? new AlarmService(alarmOptions) : scale.alarmService(alarmOptions);
 
   const simulator = new SimulatorHost({
     ctx: context,
@@ -181,6 +199,12 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   const api = express.Router();
   api.use(requireJsonBody);
   api.use(express.json({ limit: BODY_LIMIT }));
+  if (scale !== null) {
+    // Same status and 200 as ever (the contract), plus whether this process reaches Redis.
+    api.get('/health', (_req, res) => {
+      res.json({ status: 'ok', ...scale.health() });
+    });
+  }
   api.use(publicRouter(context, options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT));
   const openApi = buildOpenApiDocument();
   api.get('/openapi.json', (_req, res) => {
@@ -200,6 +224,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
 
   const httpServer = createServer(app);
   const io = createRealtime(httpServer, context, logger, alarms);
+  scale?.attach(io);
 
   let readying: Promise<void> | null = null;
   const ready = (): Promise<void> => {
@@ -208,7 +233,9 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
       tokenSecret = await loadOrCreateTokenSecret(db);
       // Rebuilds every chair's alarm state from the store and starts the 1 s tick.
+      await scale?.connected();
       await alarms.start();
+      await scale?.start();
       await simulator.start();
     })();
     return readying;
@@ -236,7 +263,9 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       await httpClosed;
       clearTimeout(force);
       // The tick stops and queued alarm work finishes before the store closes under it.
+      await scale?.stopOwning();
       await alarms.stop();
+      await scale?.close();
       await db.destroy();
     })();
     return closing;
@@ -272,6 +301,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     context,
     alarms,
     simulator,
+    scale,
     logger,
     ready,
     listen,

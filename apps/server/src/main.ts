@@ -44,15 +44,16 @@ async function main(): Promise<void> {
   const adminPassword = env['ADMIN_PASSWORD'] === '' ? undefined : env['ADMIN_PASSWORD'];
 
   const databaseUrl = env['DATABASE_URL'] === '' ? undefined : env['DATABASE_URL'];
-  if (env['REDIS_URL'] !== undefined && env['REDIS_URL'] !== '') {
-    logger.warn(
-      'REDIS_URL is set but the Redis adapter is not supported yet: this process serves its own sockets only',
-    );
-  }
+  // Several processes behind a load balancer share one live view and alarm owner per chair.
+  const redisUrl = env['REDIS_URL'] === '' ? undefined : env['REDIS_URL'];
 
   const server = createChairsideServer({
     dataDir,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(env['REDIS_KEY_PREFIX'] === undefined || env['REDIS_KEY_PREFIX'] === ''
+      ? {}
+      : { redisKeyPrefix: env['REDIS_KEY_PREFIX'] }),
     logger,
     ...(adminPassword === undefined ? {} : { adminPassword }),
   });
@@ -67,7 +68,12 @@ async function main(): Promise<void> {
   const { url, generatedAdminPassword } = await server.listen(port, host);
   // Never log the URL itself: it may carry the database password.
   logger.info(
-    { url, store: databaseUrl === undefined ? `sqlite in ${dataDir}` : 'postgresql', demo },
+    {
+      url,
+      store: databaseUrl === undefined ? `sqlite in ${dataDir}` : 'postgresql',
+      redis: redisUrl === undefined ? 'off' : server.scale?.link.status,
+      demo,
+    },
     'Chairside listening',
   );
 

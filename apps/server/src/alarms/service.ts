@@ -78,6 +78,11 @@ export interface AlarmServiceOptions {
   /** Real-time interval of the tick; the tick itself reads the server clock. */
   tickMs?: number;
   newAlertId?: () => string;
+  /**
+   * Whether this process evaluates a chair's alarms (scale-out: one owner per chair, see
+   * src/scale). Default: every chair, as a lone process does.
+   */
+  owns?: (chairId: string) => boolean;
 }
 
 export interface AlarmEvents {
@@ -113,6 +118,7 @@ export class AlarmService {
   readonly #logger: Logger;
   readonly #tickMs: number;
   readonly #newAlertId: () => string;
+  readonly #owns: (chairId: string) => boolean;
   readonly #chairs = new Map<string, ChairAlarms>();
   #clinic: ClinicAlarmRules | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -124,6 +130,7 @@ export class AlarmService {
     this.#logger = options.logger;
     this.#tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.#newAlertId = options.newAlertId ?? randomUUID;
+    this.#owns = options.owns ?? (() => true);
     const onError = (error: unknown): void => {
       this.#logger.error({ err: error }, 'alarm listener failed');
     };
@@ -143,7 +150,7 @@ export class AlarmService {
         events.chairChanged.add((chair) => this.#onChairChanged(chair)),
       );
       const chairs = await this.#ctx.db.selectFrom('chairs').select('id').execute();
-      await Promise.all(chairs.map((c) => this.#chair(c.id).queue));
+      await Promise.all(chairs.filter((c) => this.#owns(c.id)).map((c) => this.#chair(c.id).queue));
       this.#timer = setInterval(() => {
         this.tick().catch((error: unknown) => {
           this.#logger.error({ err: error }, 'alarm tick failed');
@@ -174,6 +181,7 @@ export class AlarmService {
   async tick(): Promise<void> {
     const runs: Promise<unknown>[] = [];
     for (const chair of this.#chairs.values()) {
+      if (!this.#owns(chair.chairId)) continue;
       // A slow store must not pile up ticks: one queued tick per chair is enough.
       if (chair.tickQueued) continue;
       chair.tickQueued = true;
@@ -428,6 +436,15 @@ export class AlarmService {
   }
 
   #onSamples(chairId: string, samples: StoredSample[]): void {
+    // Another process owns this chair's alarms: src/scale hands the samples over to it.
+    if (!this.#owns(chairId)) return;
+    this.evaluateSamples(chairId, samples);
+  }
+
+  // --- scale-out (src/scale): the owner of a chair's alarms changes hands -------------------
+
+  /** Evaluates samples stored by this or another process (the owner's side of a hand-over). */
+  evaluateSamples(chairId: string, samples: StoredSample[]): void {
     const chair = this.#chair(chairId, new Set(samples.map((s) => s.id)));
     void this.#enqueue(chair, async () => {
       let state = chair.state;
@@ -443,8 +460,51 @@ export class AlarmService {
   }
 
   #onChairChanged(chair: Chair): void {
+    if (!this.#owns(chair.id)) return;
+    this.chairChanged(chair);
+  }
+
+  /** A chair's session changed (here or on another process). */
+  chairChanged(chair: Chair): void {
     const alarms = this.#chair(chair.id);
     void this.#enqueue(alarms, () => this.#loadSession(alarms, toAlarmSession(chair.session)));
+  }
+
+  /** The chairs whose engine state this process holds. */
+  heldChairs(): string[] {
+    return [...this.#chairs.keys()];
+  }
+
+  /** Takes a chair over: its engine state is rebuilt from the store, as at a restart. */
+  async adopt(chairId: string): Promise<void> {
+    await this.release(chairId);
+    await this.#chair(chairId).queue;
+  }
+
+  /** Drops a chair's engine state (another process owns it now) after its queued work. */
+  async release(chairId: string): Promise<void> {
+    const chair = this.#chairs.get(chairId);
+    if (chair === undefined) return;
+    this.#chairs.delete(chairId);
+    await chair.queue;
+  }
+
+  /** Reads the clinic rules and the session overrides again (changed by another process). */
+  async reloadRules(): Promise<void> {
+    this.#clinic = await loadClinicRules(this.#ctx.db);
+    const { db } = this.#ctx;
+    await Promise.all(
+      [...this.#chairs.values()].map((chair) =>
+        this.#enqueue(chair, async () => {
+          const sessionId = chair.session?.id;
+          chair.override =
+            sessionId === undefined
+              ? null
+              : ((await loadSessionOverride(db, sessionId))?.override ?? null);
+          this.#refreshRules(chair);
+        }),
+      ),
+    );
   }
 
   /** Stores the changes, then takes the new state and announces them. */
