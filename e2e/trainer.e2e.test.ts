@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, ARTIFACTS, api, hasChromium, launchBrowser, login, loginInBrowser, removeDir, startServer } from './harness';
+import {
+  ADMIN_PASSWORD,
+  ARTIFACTS,
+  api,
+  hasChromium,
+  launchBrowser,
+  login,
+  loginInBrowser,
+  removeDir,
+  startServer,
+} from './harness';
 import type { RunningServer } from './harness';
 
 /**
@@ -11,6 +21,7 @@ import type { RunningServer } from './harness';
  */
 
 const TRAINER = { username: 'tess', password: 'trainer-pass-1', role: 'trainer' } as const;
+const NURSE = { username: 'amy', password: 'infusion-nurse-1', role: 'nurse' } as const;
 
 interface RunBody {
   runs: { id: string; state: string; events: { type: string; by: string }[] }[];
@@ -25,9 +36,14 @@ describe.skipIf(!hasChromium)('trainer console in a real browser', () => {
     server = await startServer();
     browser = await launchBrowser();
     adminToken = await login(server.url, 'admin', ADMIN_PASSWORD);
-    expect((await api(server.url, '/users', { token: adminToken, body: TRAINER })).status).toBe(201);
+    expect((await api(server.url, '/users', { token: adminToken, body: TRAINER })).status).toBe(
+      201,
+    );
+    expect((await api(server.url, '/users', { token: adminToken, body: NURSE })).status).toBe(201);
     for (const label of ['Chair 1', 'Chair 2'])
-      expect((await api(server.url, '/chairs', { token: adminToken, body: { label } })).status).toBe(201);
+      expect(
+        (await api(server.url, '/chairs', { token: adminToken, body: { label } })).status,
+      ).toBe(201);
   });
 
   afterAll(async () => {
@@ -62,14 +78,38 @@ describe.skipIf(!hasChromium)('trainer console in a real browser', () => {
     const [run] = (body as RunBody).runs;
     expect(run?.events).toEqual([expect.objectContaining({ type: 'desaturate', by: 'tess' })]);
 
+    // The trainee (a nurse at her station) acknowledges the SpO2 alarm a little later.
+    const nurseToken = await login(server.url, NURSE.username, NURSE.password);
+    const alerts = await api(server.url, '/alerts?state=active', { token: nurseToken });
+    const spo2 = (alerts.body as { alerts: { id: string; parameter: string }[] }).alerts.find(
+      (a) => a.parameter === 'spo2',
+    );
+    expect(spo2).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(
+      (
+        await api(server.url, `/alerts/${spo2?.id ?? ''}/acknowledge`, {
+          token: nurseToken,
+          method: 'POST',
+        })
+      ).status,
+    ).toBe(200);
+    await timeline.getByText('acknowledged by amy').waitFor({ timeout: 5000 });
+
     await panel.getByRole('button', { name: 'Stop run' }).click();
     await page.getByText('No run is going.').waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Debrief' }).first().click();
-    const debrief = page.getByRole('region', { name: /Debrief of Desaturation with hypoventilation on Chair 1/ });
+    const debrief = page.getByRole('region', {
+      name: /Debrief of Desaturation with hypoventilation on Chair 1/,
+    });
     await debrief.waitFor({ timeout: 5000 });
-    // Nobody acknowledged: the SpO2 alarm is listed as never acknowledged.
-    await debrief.getByRole('cell', { name: 'never acknowledged' }).first().waitFor();
-    expect(await debrief.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toMatch(/^data:text\/csv/);
+    // The acknowledged SpO2 alarm shows who and how fast (at least the 1.5 s she waited).
+    const row = debrief.getByRole('row').filter({ hasText: 'SpO2' }).first();
+    await row.getByRole('cell', { name: 'amy' }).waitFor();
+    expect(await row.getByRole('cell').last().textContent()).toMatch(/^\d+ s$/);
+    expect(await debrief.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toMatch(
+      /^data:text\/csv/,
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'trainer-debrief.png'), fullPage: true });
     await page.close();
   });
