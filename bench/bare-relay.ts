@@ -17,10 +17,13 @@ io.on('connection', (socket) => {
     for (const id of req?.chairIds ?? []) void socket.join(`chair:${id}`);
     ack?.({ ok: true });
   });
-  socket.on('vitals', (msg: { chairId: string; samples: unknown[] }, ack?: (r: unknown) => void) => {
-    io.to(`chair:${msg.chairId}`).emit('vitals', { chairId: msg.chairId, samples: msg.samples });
-    ack?.({ ok: true, accepted: msg.samples.length, duplicates: 0 });
-  });
+  socket.on(
+    'vitals',
+    (msg: { chairId: string; samples: unknown[] }, ack?: (r: unknown) => void) => {
+      io.to(`chair:${msg.chairId}`).emit('vitals', { chairId: msg.chairId, samples: msg.samples });
+      ack?.({ ok: true, accepted: msg.samples.length, duplicates: 0 });
+    },
+  );
 });
 http.listen(port, '127.0.0.1', () => {
   const addr = http.address();

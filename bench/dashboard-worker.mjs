@@ -13,6 +13,9 @@ const now = () => performance.timeOrigin + performance.now();
 let recording = false;
 /** @type {number[]} */
 const latencies = [];
+/** Alarm signal latency: `alert` (raised) received minus raisedAt, the `at` = send time of the sample. */
+/** @type {number[]} */
+const alarmLatencies = [];
 let received = 0;
 let receivedWhileRecording = 0;
 /** @type {import('socket.io-client').Socket[]} */
@@ -20,12 +23,28 @@ const sockets = [];
 
 function connect() {
   return new Promise((resolve, reject) => {
-    const s = io(job.url, { auth: { token: job.token }, transports: ['websocket'], reconnection: false });
+    const s = io(job.url, {
+      auth: { token: job.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     sockets.push(s);
     s.on('connect_error', (err) => reject(err));
     s.on('connect', () => {
       s.emit('subscribe', { chairIds: job.chairIds }, () => resolve(undefined));
     });
+    s.on(
+      'alert',
+      (
+        /** @type {{ alert: { raisedAt: string; clearedAt: string | null; acknowledgedAt: string | null } }} */ msg,
+      ) => {
+        if (!recording) return;
+        const a = msg.alert;
+        // Only the raise: the first event of an episode has no clear and no acknowledgment.
+        if (a.clearedAt !== null || a.acknowledgedAt !== null) return;
+        alarmLatencies.push(now() - Date.parse(a.raisedAt));
+      },
+    );
     s.on('vitals', (/** @type {{ samples: { id: string }[] }} */ msg) => {
       const t = now();
       for (const sample of msg.samples) {
@@ -47,7 +66,13 @@ parentPort?.on('message', (/** @type {{ type: string }} */ msg) => {
   } else if (msg.type === 'stop') {
     recording = false;
     for (const s of sockets) s.close();
-    parentPort?.postMessage({ type: 'result', latencies, received, receivedWhileRecording });
+    parentPort?.postMessage({
+      type: 'result',
+      latencies,
+      alarmLatencies,
+      received,
+      receivedWhileRecording,
+    });
   }
 });
 

@@ -15,6 +15,8 @@ export interface LoadPoint {
   rateHz: number;
   seconds: number;
   warmupSeconds: number;
+  /** Chairs whose readings alternate a manual SpO2 92 (medium alarm, no delay) and a normal one. */
+  alarmChairs?: number;
 }
 
 export interface Summary {
@@ -32,6 +34,8 @@ export interface LoadResult {
   deliveredPerSec: number;
   deliveryLatencyMs: Summary;
   ackLatencyMs: Summary;
+  /** From the sending of a reading that completes an alarm condition to its `alert` at a dashboard. */
+  alarmLatencyMs: Summary;
   ackErrors: number;
   missingDeliveries: number;
   serverCpuPercent: number;
@@ -43,9 +47,15 @@ const now = () => performance.timeOrigin + performance.now();
 export function summarize(values: number[]): Summary {
   if (values.length === 0) return { count: 0, p50: NaN, p99: NaN, max: NaN };
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   const r = (v: number) => Math.round(v * 100) / 100;
-  return { count: sorted.length, p50: r(at(0.5)), p99: r(at(0.99)), max: r(sorted[sorted.length - 1] ?? NaN) };
+  return {
+    count: sorted.length,
+    p50: r(at(0.5)),
+    p99: r(at(0.99)),
+    max: r(sorted[sorted.length - 1] ?? NaN),
+  };
 }
 
 /** CPU seconds (user + system) and RSS of a process, from /proc (Linux). */
@@ -71,7 +81,12 @@ interface WorkerHandle {
   next<T>(type: string): Promise<T>;
 }
 
-function startDashboards(url: string, token: string, chairIds: string[], count: number): WorkerHandle {
+function startDashboards(
+  url: string,
+  token: string,
+  chairIds: string[],
+  count: number,
+): WorkerHandle {
   const worker = new Worker(new URL('./dashboard-worker.mjs', import.meta.url), {
     workerData: { url, token, chairIds, count },
   });
@@ -84,7 +99,8 @@ function startDashboards(url: string, token: string, chairIds: string[], count: 
   });
   return {
     worker,
-    next: <T>(type: string) => new Promise<T>((resolve) => waiting.set(type, resolve as (v: unknown) => void)),
+    next: <T>(type: string) =>
+      new Promise<T>((resolve) => waiting.set(type, resolve as (v: unknown) => void)),
   };
 }
 
@@ -104,7 +120,8 @@ export async function runLoad(opts: {
   const workerCount = point.dashboards > 1 ? 2 : 1;
   const handles: WorkerHandle[] = [];
   for (let w = 0; w < workerCount; w++) {
-    const n = Math.floor(point.dashboards / workerCount) + (w < point.dashboards % workerCount ? 1 : 0);
+    const n =
+      Math.floor(point.dashboards / workerCount) + (w < point.dashboards % workerCount ? 1 : 0);
     const h = startDashboards(url, token, chairs, n);
     handles.push(h);
   }
@@ -150,6 +167,12 @@ export async function runLoad(opts: {
         const rec = recording;
         sent++;
         if (rec) sentWhileRecording++;
+        // An alarm chair's manual SpO2 92 raises a medium alarm at once; its next reading (97)
+        // clears it, so every other reading is a new alarm to time.
+        const alarming = c < (point.alarmChairs ?? 0);
+        const sample = alarming
+          ? { spo2: n % 2 === 1 ? 92 : 97, source: 'manual' }
+          : { hr: 70 + (n % 7), spo2: 97, rr: 14, etco2: 36, source: 'device' };
         feeder.emit(
           'vitals',
           {
@@ -157,12 +180,8 @@ export async function runLoad(opts: {
             samples: [
               {
                 id: `${c}:${n}:${sentAt.toFixed(3)}`,
-                at: new Date(sentAt).toISOString(),
-                hr: 70 + (n % 7),
-                spo2: 97,
-                rr: 14,
-                etco2: 36,
-                source: 'device',
+                at: new Date(Math.floor(sentAt)).toISOString(),
+                ...sample,
               },
             ],
           },
@@ -207,7 +226,12 @@ export async function runLoad(opts: {
   }
   const results = await Promise.all(
     handles.map((h) => {
-      const p = h.next<{ latencies: number[]; received: number; receivedWhileRecording: number }>('result');
+      const p = h.next<{
+        latencies: number[];
+        alarmLatencies: number[];
+        received: number;
+        receivedWhileRecording: number;
+      }>('result');
       h.worker.postMessage({ type: 'stop' });
       return p;
     }),
@@ -226,9 +250,11 @@ export async function runLoad(opts: {
     deliveredPerSec: Math.round(latencies.length / recordSeconds),
     deliveryLatencyMs: summarize(latencies),
     ackLatencyMs: summarize(ackLatencies),
+    alarmLatencyMs: summarize(results.flatMap((r) => r.alarmLatencies)),
     ackErrors,
     missingDeliveries: Math.max(0, sent * point.dashboards - received),
-    serverCpuPercent: Math.round(((usageEnd.cpuSeconds - usageStart.cpuSeconds) / recordSeconds) * 1000) / 10,
+    serverCpuPercent:
+      Math.round(((usageEnd.cpuSeconds - usageStart.cpuSeconds) / recordSeconds) * 1000) / 10,
     serverRssMb: { start: usageStart.rssMb, end: usageEnd.rssMb, max: rssMax },
   };
 }

@@ -53,7 +53,11 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function startProcess(name: string, script: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startProcess(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
@@ -79,7 +83,10 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
 
 async function startChairside(chairs: number): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chairside-bench-'));
-  const { url, child } = await startProcess('chairside', 'apps/server/src/main.ts', { DATA_DIR: dataDir, ADMIN_PASSWORD });
+  const { url, child } = await startProcess('chairside', 'apps/server/src/main.ts', {
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+  });
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -96,46 +103,122 @@ async function startChairside(chairs: number): Promise<Target> {
     const body = (await r.json()) as { chair: { id: string } };
     chairIds.push(body.chair.id);
   }
-  return { name: 'chairside', url, pid: child.pid ?? 0, token, chairIds, stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })) };
+  return {
+    name: 'chairside',
+    url,
+    pid: child.pid ?? 0,
+    token,
+    chairIds,
+    stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
+  };
 }
 
 async function startBare(chairs: number): Promise<Target> {
   const { url, child } = await startProcess('bare relay', 'bench/bare-relay.ts', {});
   const chairIds = Array.from({ length: chairs }, (_, i) => `bare-${i + 1}`);
-  return { name: 'bare-relay', url, pid: child.pid ?? 0, token: 'none', chairIds, stop: stopper(child) };
+  return {
+    name: 'bare-relay',
+    url,
+    pid: child.pid ?? 0,
+    token: 'none',
+    chairIds,
+    stop: stopper(child),
+  };
 }
 
 const POINTS: LoadPoint[] = [
-  { name: '50 chairs / 10 dashboards', chairs: 50, dashboards: 10, rateHz: 1, seconds: 20, warmupSeconds: 5 },
-  { name: '500 chairs / 20 dashboards', chairs: 500, dashboards: 20, rateHz: 1, seconds: 30, warmupSeconds: 5 },
+  {
+    name: '50 chairs / 10 dashboards',
+    chairs: 50,
+    dashboards: 10,
+    rateHz: 1,
+    seconds: 20,
+    warmupSeconds: 5,
+  },
+  {
+    name: '500 chairs / 20 dashboards',
+    chairs: 500,
+    dashboards: 20,
+    rateHz: 1,
+    seconds: 30,
+    warmupSeconds: 5,
+    alarmChairs: 20,
+  },
 ];
 const RAMP_RATES = [2, 5, 10, 15, 20];
-const SOAK: LoadPoint = { name: 'soak 500 chairs / 20 dashboards, 10 min', chairs: 500, dashboards: 20, rateHz: 1, seconds: 600, warmupSeconds: 10 };
+const SOAK: LoadPoint = {
+  name: 'soak 500 chairs / 20 dashboards, 10 min',
+  chairs: 500,
+  dashboards: 20,
+  rateHz: 1,
+  seconds: 600,
+  warmupSeconds: 10,
+  alarmChairs: 20,
+};
 
 function sustained(r: LoadResult): boolean {
-  return r.ackErrors === 0 && r.storedPerSec >= 0.95 * r.offeredPerSec && r.missingDeliveries <= 0.01 * r.offeredPerSec * r.point.dashboards && r.ackLatencyMs.p99 < 1000;
+  return (
+    r.ackErrors === 0 &&
+    r.storedPerSec >= 0.95 * r.offeredPerSec &&
+    r.missingDeliveries <= 0.01 * r.offeredPerSec * r.point.dashboards &&
+    r.ackLatencyMs.p99 < 1000
+  );
 }
 
-async function runAll(start: (chairs: number) => Promise<Target>): Promise<{ points: LoadResult[]; ramp: LoadResult[]; soak: LoadResult | null }> {
+async function runAll(
+  start: (chairs: number) => Promise<Target>,
+): Promise<{ points: LoadResult[]; ramp: LoadResult[]; soak: LoadResult | null }> {
   const target = await start(500);
   const points: LoadResult[] = [];
   const ramp: LoadResult[] = [];
   let soak: LoadResult | null = null;
   try {
     for (const point of POINTS) {
-      const r = await runLoad({ url: target.url, token: target.token, chairIds: target.chairIds, point, serverPid: target.pid, target: target.name });
+      const r = await runLoad({
+        url: target.url,
+        token: target.token,
+        chairIds: target.chairIds,
+        point,
+        serverPid: target.pid,
+        target: target.name,
+      });
       points.push(r);
-      console.log(`  ${target.name} ${point.name}: p99 ${r.deliveryLatencyMs.p99} ms, ${r.deliveredPerSec} deliveries/s`);
+      console.log(
+        `  ${target.name} ${point.name}: p99 ${r.deliveryLatencyMs.p99} ms, ${r.deliveredPerSec} deliveries/s, alarm p99 ${r.alarmLatencyMs.p99} ms (${r.alarmLatencyMs.count})`,
+      );
     }
     for (const rateHz of RAMP_RATES) {
-      const point = { name: `ramp 500 chairs x ${rateHz} Hz / 10 dashboards`, chairs: 500, dashboards: 10, rateHz, seconds: 15, warmupSeconds: 3 };
-      const r = await runLoad({ url: target.url, token: target.token, chairIds: target.chairIds, point, serverPid: target.pid, target: target.name });
+      const point = {
+        name: `ramp 500 chairs x ${rateHz} Hz / 10 dashboards`,
+        chairs: 500,
+        dashboards: 10,
+        rateHz,
+        seconds: 15,
+        warmupSeconds: 3,
+      };
+      const r = await runLoad({
+        url: target.url,
+        token: target.token,
+        chairIds: target.chairIds,
+        point,
+        serverPid: target.pid,
+        target: target.name,
+      });
       ramp.push(r);
-      console.log(`  ${target.name} ${point.name}: stored ${r.storedPerSec}/s of ${r.offeredPerSec}/s, p99 ${r.deliveryLatencyMs.p99} ms`);
+      console.log(
+        `  ${target.name} ${point.name}: stored ${r.storedPerSec}/s of ${r.offeredPerSec}/s, p99 ${r.deliveryLatencyMs.p99} ms`,
+      );
       if (!sustained(r)) break;
     }
     if (!quick) {
-      soak = await runLoad({ url: target.url, token: target.token, chairIds: target.chairIds, point: SOAK, serverPid: target.pid, target: target.name });
+      soak = await runLoad({
+        url: target.url,
+        token: target.token,
+        chairIds: target.chairIds,
+        point: SOAK,
+        serverPid: target.pid,
+        target: target.name,
+      });
     }
   } finally {
     await target.stop();
@@ -146,39 +229,74 @@ async function runAll(start: (chairs: number) => Promise<Target>): Promise<{ poi
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
 async function main() {
-  console.log(`Chairside benchmark on ${cpus().length} cores, Node ${process.version}${quick ? ' (quick: no soak)' : ''}`);
+  console.log(
+    `Chairside benchmark on ${cpus().length} cores, Node ${process.version}${quick ? ' (quick: no soak)' : ''}`,
+  );
   const bare = await runAll(startBare);
   const chairside = await runAll(startChairside);
 
   const rows: string[] = [];
-  rows.push(`${pad('load point', 44)}${pad('target', 12)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('stored/s', 10)}${pad('relayed/s', 11)}${pad('missing', 9)}${pad('CPU %', 8)}RSS MB`);
-  const all = [...bare.points, ...chairside.points, ...bare.ramp, ...chairside.ramp, ...(bare.soak ? [bare.soak] : []), ...(chairside.soak ? [chairside.soak] : [])];
+  rows.push(
+    `${pad('load point', 44)}${pad('target', 12)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('stored/s', 10)}${pad('relayed/s', 11)}${pad('missing', 9)}${pad('alarm p99', 11)}${pad('CPU %', 8)}RSS MB`,
+  );
+  const all = [
+    ...bare.points,
+    ...chairside.points,
+    ...bare.ramp,
+    ...chairside.ramp,
+    ...(bare.soak ? [bare.soak] : []),
+    ...(chairside.soak ? [chairside.soak] : []),
+  ];
   for (const r of all) {
     rows.push(
-      `${pad(r.point.name, 44)}${pad(r.target, 12)}${pad(r.deliveryLatencyMs.p50, 9)}${pad(r.deliveryLatencyMs.p99, 9)}${pad(r.deliveryLatencyMs.max, 9)}${pad(r.storedPerSec, 10)}${pad(r.deliveredPerSec, 11)}${pad(r.missingDeliveries, 9)}${pad(r.serverCpuPercent, 8)}${r.serverRssMb.start}->${r.serverRssMb.end} (max ${r.serverRssMb.max})`,
+      `${pad(r.point.name, 44)}${pad(r.target, 12)}${pad(r.deliveryLatencyMs.p50, 9)}${pad(r.deliveryLatencyMs.p99, 9)}${pad(r.deliveryLatencyMs.max, 9)}${pad(r.storedPerSec, 10)}${pad(r.deliveredPerSec, 11)}${pad(r.missingDeliveries, 9)}${pad(r.alarmLatencyMs.count > 0 ? r.alarmLatencyMs.p99 : '-', 11)}${pad(r.serverCpuPercent, 8)}${r.serverRssMb.start}->${r.serverRssMb.end} (max ${r.serverRssMb.max})`,
     );
   }
   const at500 = chairside.points[1];
   const bare500 = bare.points[1];
-  const best = (rs: LoadResult[]) => Math.max(0, ...rs.filter(sustained).map((r) => r.storedPerSec));
+  const best = (rs: LoadResult[]) =>
+    Math.max(0, ...rs.filter(sustained).map((r) => r.storedPerSec));
   const targets = {
     p99At500ChairsMs: at500?.deliveryLatencyMs.p99 ?? null,
     bareP99At500ChairsMs: bare500?.deliveryLatencyMs.p99 ?? null,
-    p99RatioToBare: at500 && bare500 ? Math.round((at500.deliveryLatencyMs.p99 / bare500.deliveryLatencyMs.p99) * 100) / 100 : null,
+    p99RatioToBare:
+      at500 && bare500
+        ? Math.round((at500.deliveryLatencyMs.p99 / bare500.deliveryLatencyMs.p99) * 100) / 100
+        : null,
     highestSustainedStoredPerSec: best(chairside.ramp),
     bareHighestSustainedPerSec: best(bare.ramp),
-    maxRssMb: Math.max(...[...chairside.points, ...chairside.ramp, ...(chairside.soak ? [chairside.soak] : [])].map((r) => r.serverRssMb.max)),
+    alarmP99At500ChairsMs: at500?.alarmLatencyMs.p99 ?? null,
+    alarmSignalsTimed: at500?.alarmLatencyMs.count ?? 0,
+    maxRssMb: Math.max(
+      ...[...chairside.points, ...chairside.ramp, ...(chairside.soak ? [chairside.soak] : [])].map(
+        (r) => r.serverRssMb.max,
+      ),
+    ),
   };
   const verdict = {
-    'p99 <= 1.5x bare and < 25 ms at 500 chairs': targets.p99RatioToBare !== null && targets.p99RatioToBare <= 1.5 && (targets.p99At500ChairsMs ?? Infinity) < 25,
-    '>= 5000 samples/s stored and relayed to 10 dashboards': targets.highestSustainedStoredPerSec >= 5000,
+    'p99 <= 1.5x bare and < 25 ms at 500 chairs':
+      targets.p99RatioToBare !== null &&
+      targets.p99RatioToBare <= 1.5 &&
+      (targets.p99At500ChairsMs ?? Infinity) < 25,
+    '>= 5000 samples/s stored and relayed to 10 dashboards':
+      targets.highestSustainedStoredPerSec >= 5000,
     'RSS < 250 MB': targets.maxRssMb < 250,
+    'alarm signal p99 < 50 ms at 500 chairs': (targets.alarmP99At500ChairsMs ?? Infinity) < 50,
   };
   console.log(`\n${rows.join('\n')}\n`);
   console.log(JSON.stringify(targets, null, 2));
   for (const [k, v] of Object.entries(verdict)) console.log(`${v ? 'MET   ' : 'NOT MET'} ${k}`);
 
-  const out = { date: new Date().toISOString(), node: process.version, cores: cpus().length, quick, targets, verdict, bare, chairside };
+  const out = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: cpus().length,
+    quick,
+    targets,
+    verdict,
+    bare,
+    chairside,
+  };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const stamp = out.date.replace(/[:.]/g, '-');
   writeFileSync(join(ROOT, `bench/results/bench-${stamp}.json`), JSON.stringify(out, null, 2));
