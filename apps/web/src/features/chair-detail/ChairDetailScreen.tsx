@@ -51,6 +51,7 @@ const SEDATION_SERIES: readonly TrendSeries[] = [
 ];
 
 const BASELINE_COLOR = '#d6dde6';
+const DETAIL_ENTRY_BP_ID = 'detail-entry-bp';
 const NO_ALERTS: readonly Alert[] = [];
 
 function ChartSection({ children }: { children: ReactNode }) {
@@ -209,13 +210,23 @@ export default function ChairDetailScreen({
       )}
       {live !== undefined && (
         <div className="detail-work">
-          <SessionPanel chair={live.chair} samples={live.samples} latest={live.latest} now={now} />
+          <SessionPanel
+            chair={live.chair}
+            samples={live.samples}
+            latest={live.latest}
+            now={now}
+            {...(mayEnter ? { entryFieldId: DETAIL_ENTRY_BP_ID } : {})}
+          />
           {mayEnter && (
             <section className="entry-panel" aria-labelledby="entry-title">
               <h2 id="entry-title" className="panel-title">
                 Manual reading
               </h2>
-              <ManualEntryForm chairId={live.chair.id} chairLabel={live.chair.label} />
+              <ManualEntryForm
+                chairId={live.chair.id}
+                chairLabel={live.chair.label}
+                bpInputId={DETAIL_ENTRY_BP_ID}
+              />
             </section>
           )}
         </div>

@@ -36,12 +36,15 @@ export function ManualEntryForm({
   clock = appClock,
   autoFocus = false,
   onSaved,
+  bpInputId,
 }: {
   chairId: string;
   chairLabel: string;
   clock?: () => number;
   autoFocus?: boolean;
   onSaved?: (atMs: number) => void;
+  /** A fixed id for the BP field, so another part of the screen can send the nurse there. */
+  bpInputId?: string;
 }) {
   const api = useApi();
   const idBase = useId();
@@ -85,7 +88,8 @@ export function ManualEntryForm({
     }
   }
 
-  const fieldId = (f: EntryField) => `${idBase}-${f}`;
+  const fieldId = (f: EntryField) =>
+    f === 'bp' && bpInputId !== undefined ? bpInputId : `${idBase}-${f}`;
   const errorId = (f: EntryField) => `${idBase}-${f}-error`;
   const describedBy = (f: EntryField) => (errors[f] === undefined ? undefined : errorId(f));
   const errorText = (f: EntryField) =>

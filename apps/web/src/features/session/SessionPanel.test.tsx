@@ -192,6 +192,32 @@ describe('SessionPanel', () => {
     );
   });
 
+  it('counts the time in recovery from the stop', () => {
+    renderPanel(
+      session('recovery', {
+        events: [
+          { type: 'infusion-started', at: '2026-11-21T09:15:00.000Z', by: 'nurse' },
+          { type: 'infusion-stopped', at: '2026-11-21T09:55:00.000Z', by: 'nurse' },
+        ],
+      }),
+    );
+    expect(screen.getByTestId('recovery-time').textContent).toMatch(/^05:00 since \d\d:55:00$/);
+    expect(screen.getByTestId('infusion-timer').textContent).toBe('40:00 infused of 40 min');
+  });
+
+  it('sends the nurse from the baseline step to the reading form', async () => {
+    const chair: Chair = { id: 'c1', label: 'Chair 1', session: session('pre-infusion') };
+    useClinic.getState().setChairs([chair]);
+    render(
+      <>
+        <SessionPanel chair={chair} samples={[]} latest={{}} now={NOW} entryFieldId="entry-bp" />
+        <input id="entry-bp" aria-label="BP" />
+      </>,
+    );
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Enter a baseline reading' }));
+    expect(document.activeElement).toBe(screen.getByLabelText('BP'));
+  });
+
   it('gives a trainer no session actions', () => {
     useAuth.getState().signIn('tok', { username: 'trainer', role: 'trainer' });
     renderPanel(session('pre-infusion'));

@@ -6,7 +6,7 @@ import { ApiError } from '../../api/http';
 import { useAuth } from '../../store/auth';
 import { BUFFER_MAX_SAMPLES, useClinic } from '../../store/clinic';
 import type { LatestReadings } from '../../store/clinic';
-import { formatClock } from '../../time/format';
+import { formatClock, formatDuration } from '../../time/format';
 import { sessionSummary } from '../overview/vitals';
 import { AldreteForm } from './AldreteForm';
 import { SessionStartForm } from './SessionStartForm';
@@ -51,9 +51,11 @@ function actionLabel(type: SessionEventType, session: Session): string {
 function BaselineFacts({
   session,
   samples,
+  entryFieldId,
 }: {
   session: Session;
   samples: readonly StoredSample[];
+  entryFieldId: string | undefined;
 }) {
   if (session.baseline !== null) {
     const b = session.baseline;
@@ -77,6 +79,17 @@ function BaselineFacts({
           : // The live buffer holds the last 15 minutes (at most 1000): more may exist.
             `${taken}${taken >= BUFFER_MAX_SAMPLES ? '+' : ''} reading${taken === 1 ? '' : 's'} so far. The baseline is their median, fixed when the infusion starts.`}
       </p>
+      {entryFieldId !== undefined && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            document.getElementById(entryFieldId)?.focus();
+          }}
+        >
+          Enter a baseline reading
+        </button>
+      )}
     </div>
   );
 }
@@ -90,11 +103,14 @@ export function SessionPanel({
   samples,
   latest,
   now,
+  entryFieldId,
 }: {
   chair: Chair;
   samples: readonly StoredSample[];
   latest: LatestReadings;
   now: number;
+  /** The id of the manual reading's first field on this screen, for the baseline step. */
+  entryFieldId?: string;
 }) {
   const api = useApi();
   const role = useAuth((s) => s.user?.role ?? null);
@@ -157,6 +173,9 @@ export function SessionPanel({
   const summary = sessionSummary(session, now);
   const timer = infusionTimer(session, now);
   const dueIn = vitalsDueInMs(session, latest, now);
+  const stoppedAt = session.events.findLast((e) => e.type === 'infusion-stopped')?.at;
+  const recoverySince =
+    session.state === 'recovery' && stoppedAt !== undefined ? Date.parse(stoppedAt) : null;
   const actions = allowedSessionEvents(session.state).filter(
     // In recovery, discharge is decided by the Aldrete score below.
     (type) => !(session.state === 'recovery' && type === 'discharged'),
@@ -204,6 +223,14 @@ export function SessionPanel({
             {dose.mgPerMin} mg/min over {session.plannedMinutes} min
           </dd>
         </div>
+        {recoverySince !== null && (
+          <div>
+            <dt>In recovery</dt>
+            <dd data-testid="recovery-time">
+              {formatDuration(now - recoverySince)} since {formatClock(recoverySince)}
+            </dd>
+          </div>
+        )}
         {dueIn !== null && (
           <div>
             <dt>Manual check</dt>
@@ -213,7 +240,7 @@ export function SessionPanel({
           </div>
         )}
       </dl>
-      <BaselineFacts session={session} samples={samples} />
+      <BaselineFacts session={session} samples={samples} entryFieldId={entryFieldId} />
       {mayManage && actions.length > 0 && confirming === null && (
         <div className="session-actions" role="group" aria-label="Session actions">
           {actions.map((type) => (
