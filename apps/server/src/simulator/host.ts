@@ -389,13 +389,14 @@ export class SimulatorHost {
     }
     const parsed = parseSimulatorEvent(body);
     if (!parsed.ok) throw invalid(parsed.issues, 'simulator event');
+    // Bring the patient up to now first, so the event starts at the moment it was pressed
+    // (this may also find the scenario over, or the run already stopping).
+    this.advance(run);
     if (run.ending)
       throw conflict(
         'run_not_running',
-        `simulator run "${runId}" is stopping: events go to a running run only`,
+        `simulator run "${runId}" is ending: events go to a running run only`,
       );
-    // Bring the patient up to now first, so the event starts at the moment it was pressed.
-    this.advance(run);
     run.player.inject(parsed.value);
     const now = this.ctx.clock();
     const type = parsed.value.type;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AlertRecord,
@@ -17,6 +18,7 @@ import {
   tokensForAllRoles,
 } from '../testing/harness';
 import type { TestServer, TestSocket } from '../testing/harness';
+import { defaultPhysioNetDir } from './players';
 import { simulatorDb } from './store';
 
 /**
@@ -142,6 +144,48 @@ describe('simulator routes: roles and validation', () => {
     expect(badState.status).toBe(400);
     expect(badState.body.error.issues?.map((i) => i.path)).toEqual(['state']);
   });
+});
+
+describe('a PhysioNet replay', () => {
+  const physioNetDir = defaultPhysioNetDir();
+  it.skipIf(!existsSync(physioNetDir))(
+    'plays a real ICU stay onto a chair through the public path and takes no live events',
+    async () => {
+      const scenarios = await call<{ scenarios: { id: string }[] }>(
+        t.url,
+        'GET',
+        '/simulator/scenarios',
+        {
+          token: tokens.trainer,
+        },
+      );
+      const replay = scenarios.body.scenarios.find((s) => s.id.startsWith('physionet:'));
+      expect(replay).toBeDefined();
+      const chairId = await createChair(t.url, tokens.admin, 'Sim ICU replay');
+      const socket = await watch(chairId);
+      const arrived = nextEvent(socket, 'vitals', (m) => m.chairId === chairId, 10_000);
+      const run = await startRun(chairId, replay?.id ?? '', 20);
+      expect(run.scenarioTitle).toMatch(/^PhysioNet ICU stay \d+$/);
+      const { samples } = await arrived;
+      expect(samples[0]).toMatchObject({ source: 'simulator', chairId });
+      const refused = await call<ErrorBody>(t.url, 'POST', `/simulator/runs/${run.id}/events`, {
+        token: tokens.trainer,
+        body: { type: 'cuff-now' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.issues?.map((i) => i.path)).toEqual(['type']);
+      const stopped = await call<{ run: SimulatorRun }>(
+        t.url,
+        'DELETE',
+        `/simulator/runs/${run.id}`,
+        {
+          token: tokens.trainer,
+        },
+      );
+      expect(stopped.body.run.state).toBe('stopped');
+      expect(stopped.body.run.events).toEqual([]);
+    },
+  );
 });
 
 describe('a simulator run', () => {
