@@ -200,11 +200,9 @@ export function SessionPanel({
         <div>
           <dt>Infusion timer</dt>
           <dd data-testid="infusion-timer">
-            {timerText(
-              timer,
-              session.state === 'recovery' || session.state === 'pre-infusion',
-              session.plannedMinutes,
-            )}
+            {session.state === 'pre-infusion'
+              ? `Not started · ${session.plannedMinutes} min planned`
+              : timerText(timer, session.state === 'recovery', session.plannedMinutes)}
           </dd>
         </div>
         <div>
