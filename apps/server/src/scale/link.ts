@@ -58,7 +58,7 @@ export class RedisLink {
       // Without an 'error' listener node-redis would take the process down with it.
       client.on('error', (error: unknown) => {
         this.#logger.debug({ err: error, client: name }, 'redis client error');
-        this.#update();
+        this.#update(true);
       });
       client.on('ready', () => {
         this.#update();
@@ -158,10 +158,10 @@ export class RedisLink {
     );
   }
 
-  #update(): void {
+  #update(failed = false): void {
     const status: RedisStatus = this.pub.isReady && this.sub.isReady ? 'connected' : 'lost';
     if (this.#closed) return;
-    if (status === 'lost' && !this.#everConnected && !this.#warnedUnreachable) {
+    if (failed && !this.#everConnected && !this.#warnedUnreachable) {
       // Never reached at all (wrong URL, Redis down at start): say so once, keep trying.
       this.#warnedUnreachable = true;
       this.#logger.warn(
