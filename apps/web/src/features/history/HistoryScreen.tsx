@@ -343,7 +343,7 @@ export default function HistoryScreen() {
               download={`chairside-alarms-${startOfDayLocal(now).slice(0, 10)}.csv`}
               data-testid="csv-download"
             >
-              Download CSV ({alerts.length} alarms)
+              Download CSV ({alerts.length} {alerts.length === 1 ? 'alarm' : 'alarms'})
             </a>
             {alerts.length >= MAX_HISTORY_ROWS && (
               <span className="muted">
