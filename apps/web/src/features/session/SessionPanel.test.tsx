@@ -218,6 +218,33 @@ describe('SessionPanel', () => {
     expect(document.activeElement).toBe(screen.getByLabelText('BP'));
   });
 
+  it('keeps a later state the live link already brought over an older answer', async () => {
+    const started = {
+      type: 'infusion-started' as const,
+      at: '2026-11-21T09:40:00.000Z',
+      by: 'nurse',
+    };
+    const paused = { ...started, type: 'infusion-paused' as const };
+    const user = renderPanel(session('infusing', { events: [started] }));
+    answer = () => {
+      // While the answer to "pause" travels, the live link brings pause and stop by a colleague.
+      useClinic.getState().upsertChair({
+        id: 'c1',
+        label: 'Chair 1',
+        session: session('recovery', {
+          events: [started, paused, { ...started, type: 'infusion-stopped' }],
+        }),
+      });
+      return { status: 200, body: { session: session('paused', { events: [started, paused] }) } };
+    };
+    await user.click(screen.getByRole('button', { name: 'Pause infusion' }));
+    await screen.findByRole('heading', { name: 'Discharge: modified Aldrete score' });
+    // Give the HTTP answer time to land: it must not take the screen back to "paused".
+    await new Promise((r) => setTimeout(r, 100));
+    expect(useClinic.getState().chairs.c1?.chair.session?.state).toBe('recovery');
+    expect(screen.queryByRole('button', { name: 'Resume infusion' })).toBeNull();
+  });
+
   it('gives a trainer no session actions', () => {
     useAuth.getState().signIn('tok', { username: 'trainer', role: 'trainer' });
     renderPanel(session('pre-infusion'));

@@ -124,7 +124,11 @@ export function SessionPanel({
 
   // The server also announces the change on the socket; storing the answer now avoids a flicker.
   const show = (next: Session) => {
-    useClinic.getState().upsertChair({ ...chair, session: next });
+    const held = useClinic.getState().chairs[chair.id]?.chair;
+    const current = held?.session;
+    // The live link may already have brought a later state of this session: keep that one.
+    if (current?.id === next.id && current.events.length > next.events.length) return;
+    useClinic.getState().upsertChair({ ...(held ?? chair), session: next });
   };
 
   async function send(s: Session, type: SessionEventType) {
