@@ -45,10 +45,26 @@ export function AlarmSound({
   player: given,
   clock = appClock,
 }: {
+  /** Tests hand in a player over a stand-in AudioContext; the app makes its own. */
   player?: AlarmPlayer;
   clock?: () => number;
 }) {
-  const [player] = useState(() => given ?? createWebAudioPlayer());
+  const [own, setOwn] = useState<AlarmPlayer | null>(null);
+  useEffect(() => {
+    if (given !== undefined) return;
+    // Made (and closed) by the effect, so a remount (StrictMode, a new sign-in) gets a live one.
+    const player = createWebAudioPlayer();
+    setOwn(player);
+    return () => {
+      player.close();
+    };
+  }, [given]);
+  const player = given ?? own;
+  if (player === null) return null;
+  return <AlarmSoundControls player={player} clock={clock} />;
+}
+
+function AlarmSoundControls({ player, clock }: { player: AlarmPlayer; clock: () => number }) {
   const blocked = useSyncExternalStore(player.onChange, player.isBlocked);
   const volume = useAlarmVolume((s) => s.volume);
   const setVolume = useAlarmVolume((s) => s.setVolume);
@@ -77,13 +93,6 @@ export function AlarmSound({
       document.removeEventListener('keydown', unlock, true);
     };
   }, [player, clock]);
-
-  useEffect(() => {
-    if (given !== undefined) return;
-    return () => {
-      player.close();
-    };
-  }, [player, given]);
 
   if (!player.available) {
     return (
