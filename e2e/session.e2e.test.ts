@@ -1,13 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, ARTIFACTS, api, hasChromium, launchBrowser, login, loginInBrowser, removeDir, startServer } from './harness';
+import {
+  ADMIN_PASSWORD,
+  ARTIFACTS,
+  api,
+  hasChromium,
+  launchBrowser,
+  login,
+  loginInBrowser,
+  removeDir,
+  startServer,
+} from './harness';
 import type { RunningServer } from './harness';
 
 const NURSE = { username: 'lena', password: 'infusion-nurse-2', role: 'nurse' } as const;
 
 interface SessionBody {
-  session: { id: string; state: string; events: { type: string }[]; baseline: { hr: number | null; sbp: number | null } | null };
+  session: {
+    id: string;
+    state: string;
+    events: { type: string }[];
+    baseline: { hr: number | null; sbp: number | null } | null;
+  };
 }
 
 describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real browser', () => {
@@ -20,7 +35,10 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     browser = await launchBrowser();
     const adminToken = await login(server.url, 'admin', ADMIN_PASSWORD);
     expect((await api(server.url, '/users', { token: adminToken, body: NURSE })).status).toBe(201);
-    const chair = await api(server.url, '/chairs', { token: adminToken, body: { label: 'Chair 1' } });
+    const chair = await api(server.url, '/chairs', {
+      token: adminToken,
+      body: { label: 'Chair 1' },
+    });
     expect(chair.status).toBe(201);
     chairId = (chair.body as { chair: { id: string } }).chair.id;
   });
@@ -45,7 +63,10 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     await tile.click();
     await page.getByLabel(/Patient reference/).fill('KET-3001');
     await page.getByLabel(/^Weight/).fill('72');
-    await page.getByTestId('dose-summary').filter({ hasText: 'Total 36 mg · 0.9 mg/min over 40 min' }).waitFor();
+    await page
+      .getByTestId('dose-summary')
+      .filter({ hasText: 'Total 36 mg · 0.9 mg/min over 40 min' })
+      .waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'session-start-form.png') });
     await page.getByLabel(/^Weight/).press('Enter');
     await page.getByRole('button', { name: 'Start infusion' }).waitFor();
@@ -64,7 +85,10 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     await page.keyboard.press('Tab');
     await page.keyboard.type('14');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: /^Saved \d\d:\d\d:\d\d$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved \d\d:\d\d:\d\d$/ })
+      .waitFor();
 
     // 3. Back on the overview, a second reading through the tile's Enter vitals, keyboard only.
     await page.getByRole('link', { name: 'All chairs' }).click();
@@ -96,7 +120,10 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     await baseline.waitFor();
     // Median of the two pre-infusion readings: HR 72 and 76, SBP 124 and 128.
     expect(await baseline.textContent()).toContain('HR 74 · BP 126/81');
-    await page.getByTestId('infusion-timer').filter({ hasText: /infused · 3\d:\d\d left/ }).waitFor();
+    await page
+      .getByTestId('infusion-timer')
+      .filter({ hasText: /infused · 3\d:\d\d left/ })
+      .waitFor();
     await page.getByRole('button', { name: 'Pause infusion' }).click();
     await page.getByRole('button', { name: 'Resume infusion' }).click();
     await page.getByTestId('vitals-due').waitFor();
@@ -107,7 +134,9 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     // 5. Aldrete: circulation and SpO2 come from the readings; the nurse scores the rest.
     const result = page.getByTestId('aldrete-result');
     await result.waitFor();
-    expect(await result.textContent()).toContain('Not ready: score Activity, Respiration, Consciousness first');
+    expect(await result.textContent()).toContain(
+      'Not ready: score Activity, Respiration, Consciousness first',
+    );
     expect(await page.getByRole('button', { name: 'Discharge' }).isDisabled()).toBe(true);
     await page.getByRole('radio', { name: /Moves all four limbs/ }).check();
     await page.getByRole('radio', { name: /Breathes deeply/ }).check();
@@ -118,7 +147,8 @@ describe.skipIf(!hasChromium)('an infusion session run by a nurse in a real brow
     await page.getByRole('heading', { name: 'Start an infusion session' }).waitFor();
 
     // The server holds the whole story.
-    const stored = (await api(server.url, `/sessions/${sessionId}`, { token: nurseToken })).body as SessionBody;
+    const stored = (await api(server.url, `/sessions/${sessionId}`, { token: nurseToken }))
+      .body as SessionBody;
     expect(stored.session.state).toBe('discharged');
     expect(stored.session.events.map((e) => e.type)).toEqual([
       'infusion-started',
