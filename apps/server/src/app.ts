@@ -259,6 +259,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       force.unref();
       // Runs feed through our own sockets and write to the store: they end (and are recorded) first.
       await simulator.close();
+      scale?.dropIfLost();
       await io.close();
       await httpClosed;
       clearTimeout(force);

@@ -81,6 +81,11 @@ export class ScaleOut {
     };
   }
 
+  /** First step of a shutdown: a lost Redis must not hold it up. */
+  dropIfLost(): void {
+    this.link.dropIfLost();
+  }
+
   /** Hands the alarm leases back (before the alarm service drains). */
   stopOwning(): Promise<void> {
     return this.ownership.close();

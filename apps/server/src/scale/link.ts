@@ -72,6 +72,11 @@ export class RedisLink {
     }
   }
 
+  /** Set by `close` / `dropIfLost`: errors after it are the shutdown's own. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   get status(): RedisStatus {
     return this.#status;
   }
@@ -143,6 +148,16 @@ export class RedisLink {
       this.#logger.debug({ err: error, channel }, 'redis publish failed');
       return false;
     }
+  }
+
+  /**
+   * At shutdown with Redis away: drops both connections, so that nothing waits for a Redis that
+   * may not come back (the adapter's unsubscribe on `io.close` would be queued until then).
+   */
+  dropIfLost(): void {
+    if (this.#status === 'connected') return;
+    this.#closed = true;
+    for (const client of [this.pub, this.sub]) if (client.isOpen) client.destroy();
   }
 
   async close(): Promise<void> {

@@ -150,14 +150,16 @@ export class AlarmOwnership {
         this.#onChannel(message);
       })
       .catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'subscribing to the alarm channel failed');
+        if (!this.#link.closed)
+          this.#logger.warn({ err: error }, 'subscribing to the alarm channel failed');
       });
     this.#link.sub
       .subscribe(this.#processChannel(this.processId), (message) => {
         this.#onProcessMessage(message);
       })
       .catch((error: unknown) => {
-        this.#logger.warn({ err: error }, 'subscribing to the process channel failed');
+        if (!this.#link.closed)
+          this.#logger.warn({ err: error }, 'subscribing to the process channel failed');
       });
     this.#link.onStatusChange((status: RedisStatus) => {
       if (status === 'connected') void this.pass();

@@ -409,6 +409,13 @@ describe.skipIf(!runs)('two server processes on one PostgreSQL and one Redis', (
         (x) => x.parameter === 'spo2',
       );
       expect(spo2).toHaveLength(1);
+
+      // A clean stop (SIGTERM) hands the lease back at once instead of letting it lapse.
+      expect(await ownerOf(chairId)).toBe(survivorId);
+      survivor.child.kill('SIGTERM');
+      await survivor.exited;
+      expect(survivor.child.exitCode).toBe(0);
+      expect(await ownerOf(chairId)).toBeNull();
     },
   );
 
