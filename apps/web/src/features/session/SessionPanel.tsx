@@ -10,7 +10,7 @@ import { formatClock, formatDuration } from '../../time/format';
 import { sessionSummary } from '../overview/vitals';
 import { AldreteForm } from './AldreteForm';
 import { SessionStartForm } from './SessionStartForm';
-import { infusionTimer, timerText, vitalsDueInMs, vitalsDueText } from './sessionClock';
+import { infusionTimer, recoveryMs, timerText, vitalsDueInMs, vitalsDueText } from './sessionClock';
 
 export const EVENT_NAMES: Record<SessionEventType, string> = {
   'infusion-started': 'Infusion started',
@@ -177,9 +177,8 @@ export function SessionPanel({
   const summary = sessionSummary(session, now);
   const timer = infusionTimer(session, now);
   const dueIn = vitalsDueInMs(session, latest, now);
-  const stoppedAt = session.events.findLast((e) => e.type === 'infusion-stopped')?.at;
-  const recoverySince =
-    session.state === 'recovery' && stoppedAt !== undefined ? Date.parse(stoppedAt) : null;
+  const recovering = recoveryMs(session, now);
+  const recoverySince = recovering === null ? null : now - recovering;
   const actions = allowedSessionEvents(session.state).filter(
     // In recovery, discharge is decided by the Aldrete score below.
     (type) => !(session.state === 'recovery' && type === 'discharged'),

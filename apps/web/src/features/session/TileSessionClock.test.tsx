@@ -41,6 +41,20 @@ describe('TileSessionClock', () => {
     expect(screen.getByTestId('vitals-due').textContent).toBe('◷ Vitals due in 04:00');
   });
 
+  it('counts the time in recovery after the stop', () => {
+    const recovery: Session = {
+      ...infusing,
+      state: 'recovery',
+      events: [
+        ...infusing.events,
+        { type: 'infusion-stopped', at: '2026-11-21T09:48:00.000Z', by: 'nurse' },
+      ],
+    };
+    render(<TileSessionClock session={recovery} latest={{}} now={NOW} />);
+    expect(screen.getByTestId('tile-recovery').textContent).toBe('In recovery 12:00');
+    expect(spokenSessionClock(recovery, {}, NOW)).toBe('In recovery 12:00');
+  });
+
   it('shows nothing outside an infusion', () => {
     const { container } = render(
       <TileSessionClock

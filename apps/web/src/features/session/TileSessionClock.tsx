@@ -1,6 +1,13 @@
 import type { Session } from '@chairside/core';
 import type { LatestReadings } from '../../store/clinic';
-import { infusionTimer, timerText, vitalsDueInMs, vitalsDueText } from './sessionClock';
+import {
+  infusionTimer,
+  recoveryMs,
+  recoveryText,
+  timerText,
+  vitalsDueInMs,
+  vitalsDueText,
+} from './sessionClock';
 
 /** The tile's infusion lines as one sentence for screen readers, or undefined when not infusing. */
 export function spokenSessionClock(
@@ -8,6 +15,8 @@ export function spokenSessionClock(
   latest: LatestReadings,
   now: number,
 ): string | undefined {
+  const recovering = recoveryMs(session, now);
+  if (recovering !== null) return recoveryText(recovering);
   if (session === null || (session.state !== 'infusing' && session.state !== 'paused')) {
     return undefined;
   }
@@ -30,6 +39,16 @@ export function TileSessionClock({
   latest: LatestReadings;
   now: number;
 }) {
+  const recovering = recoveryMs(session, now);
+  if (recovering !== null) {
+    return (
+      <div className="tile-clock" aria-hidden="true">
+        <span className="tile-timer" data-testid="tile-recovery">
+          {recoveryText(recovering)}
+        </span>
+      </div>
+    );
+  }
   if (session === null || (session.state !== 'infusing' && session.state !== 'paused')) {
     return null;
   }

@@ -61,3 +61,15 @@ export function vitalsDueText(dueInMs: number): string {
     ? `Vitals due in ${formatDuration(dueInMs)}`
     : `Vitals due now (${formatDuration(-dueInMs)} late)`;
 }
+
+/** Milliseconds since the infusion was stopped, while the patient is in recovery; else null. */
+export function recoveryMs(session: Session | null, now: number): number | null {
+  if (session?.state !== 'recovery') return null;
+  const stopped = session.events.findLast((e) => e.type === 'infusion-stopped');
+  return stopped === undefined ? null : Math.max(0, now - Date.parse(stopped.at));
+}
+
+/** "In recovery 12:04". */
+export function recoveryText(ms: number): string {
+  return `In recovery ${formatDuration(ms)}`;
+}
