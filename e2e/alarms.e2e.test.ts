@@ -121,6 +121,10 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     const paused = chargeRow.getByTestId('alarm-paused');
     await paused.waitFor({ timeout: 3000 });
     expect(await paused.textContent()).toMatch(/^Sound paused by amy, 0[12]:\d\d left$/);
+    const chargeTilePause = chargePage
+      .locator(`[data-testid="chair-tile"][data-chair-id="${chairIds[1]}"]`)
+      .getByTestId('tile-alarm-paused');
+    expect(await chargeTilePause.textContent()).toMatch(/^sound paused 0[12]:\d\d$/);
 
     await nursePage.getByRole('button', { name: 'Acknowledge Chair 2: SpO2 86 < 90' }).click();
 

@@ -1,4 +1,7 @@
 import type { Alert, AlertPriority } from '@chairside/core';
+import { useClinic } from '../../store/clinic';
+import { formatDuration } from '../../time/format';
+import { runningPause } from './AlarmBanner';
 import { alarmKindWords, alarmMarker } from './ordering';
 
 /** The tile's class for its most urgent open alarm: colour, border and flash come from CSS. */
@@ -38,9 +41,18 @@ export function spokenAlarms(alarms: readonly Alert[] | undefined): string | und
  * The alarm strip of a chair tile: the shape marker (!!!, !!, !, INOP) and the message in words,
  * so the alarm is read without relying on colour.
  */
-export function TileAlarm({ alarms }: { alarms: readonly Alert[] | undefined }) {
+export function TileAlarm({
+  alarms,
+  now,
+}: {
+  alarms: readonly Alert[] | undefined;
+  /** Given: the chair's shared audio pause shows its countdown here too, for the whole room. */
+  now?: number;
+}) {
   const top = alarms?.[0];
+  const held = useClinic((s) => (top === undefined ? undefined : s.audioPauses[top.chairId]));
   if (alarms === undefined || top === undefined) return null;
+  const pause = now === undefined ? null : runningPause(held, now);
   const kind = top.kind === 'technical' ? 'technical' : top.priority;
   return (
     <div
@@ -55,6 +67,11 @@ export function TileAlarm({ alarms }: { alarms: readonly Alert[] | undefined }) 
         <span className="tile-alarm-ack">ACK {top.acknowledgedBy}</span>
       )}
       {alarms.length > 1 && <span className="tile-alarm-more">+{alarms.length - 1} more</span>}
+      {pause !== null && now !== undefined && (
+        <span className="tile-alarm-paused" data-testid="tile-alarm-paused">
+          sound paused {formatDuration(Date.parse(pause.until) - now)}
+        </span>
+      )}
     </div>
   );
 }

@@ -68,6 +68,18 @@ describe('overview: alarms on tiles, attention first', () => {
     expect(tile.getAttribute('aria-label')).toContain('High priority alarm: SpO2 86 < 90, 1 more');
     const strip = tile.querySelector('[data-testid="tile-alarm"]');
     expect(strip?.textContent).toBe('!!!SpO2 86 < 90+1 more');
+
+    // A shared audio pause shows its countdown on the tile too.
+    act(() => {
+      const from = new Date().toISOString();
+      const until = new Date(Date.now() + 90_500).toISOString();
+      useClinic.getState().setAudioPause('c2', { chairId: 'c2', by: 'amy', from, until });
+    });
+    expect(
+      screen
+        .getByRole('link', { name: /^Chair 2,/ })
+        .querySelector('[data-testid="tile-alarm-paused"]')?.textContent,
+    ).toMatch(/^sound paused 01:(29|30|31)$/);
     expect(
       screen.getByRole('link', { name: /^Chair 1,/ }).querySelector('[data-testid="tile-alarm"]'),
     ).toBeNull();

@@ -141,7 +141,7 @@ export const ChairTile = memo(function ChairTile({
             <span aria-hidden="true">{session.mark}</span> {session.text}
           </span>
         </div>
-        <TileAlarm alarms={alarms} />
+        <TileAlarm alarms={alarms} now={now} />
         <div className="tile-main">
           <Vital
             value={values.hr}
