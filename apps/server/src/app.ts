@@ -172,6 +172,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     ctx: context,
     logger,
     physioNetDir: options.physioNetDir === undefined ? defaultPhysioNetDir() : options.physioNetDir,
+    sharedStore: options.redisUrl !== undefined,
   });
 
   const app = express();

@@ -47,6 +47,11 @@ export interface SimulatorHostOptions {
   tickMs?: number;
   /** The PhysioNet 2012 folder for `physionet:<recordId>` runs; null: none. */
   physioNetDir?: string | null;
+  /**
+   * Other server processes use the same store (REDIS_URL): a run recorded as running may be
+   * theirs, so the start of this process leaves it alone.
+   */
+  sharedStore?: boolean;
 }
 
 export interface StartRunOptions {
@@ -87,12 +92,24 @@ const STOP_FLUSH_MS = 3000;
 const PUMP_FLUSH_MS = 10_000;
 const LIST_LIMIT = 200;
 
+/**
+ * Several server processes share one store (REDIS_URL, PostgreSQL), but a run is played by the
+ * process that started it: another one cannot stop it or change its patient.
+ */
+function playedElsewhere(runId: string): DomainError {
+  return conflict(
+    'run_on_another_process',
+    `simulator run "${runId}" is played by another server process: stop it or inject there (the trainer's sticky session)`,
+  );
+}
+
 export class SimulatorHost {
   private readonly ctx: AuthContext;
   private readonly db: SimulatorDb;
   private readonly logger: Logger;
   private readonly tickMs: number;
   private readonly physioNetDir: string | null;
+  private readonly sharedStore: boolean;
   private readonly runs = new Map<string, ActiveRun>();
   /** Chairs with a run starting or running: the 409 check must not race. */
   private readonly busyChairs = new Set<string>();
@@ -106,10 +123,15 @@ export class SimulatorHost {
     this.logger = options.logger;
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.physioNetDir = options.physioNetDir ?? null;
+    this.sharedStore = options.sharedStore ?? false;
   }
 
-  /** After the migrations: runs left "running" by a previous process are marked stopped. */
+  /**
+   * After the migrations: runs left "running" by a previous process are marked stopped (alone
+   * on the store only: with other processes sharing it, they may be theirs).
+   */
   async start(): Promise<void> {
+    if (this.sharedStore) return;
     const orphaned = await stopOrphanedRuns(this.db, this.ctx.clock());
     if (orphaned > 0)
       this.logger.info({ runs: orphaned }, 'simulator runs of the previous process marked stopped');
@@ -368,6 +390,9 @@ export class SimulatorHost {
     if (run !== undefined) {
       this.end(run, 'stopped', user.username);
       await run.work;
+    } else {
+      const row = await findRunRow(this.db, runId);
+      if (row?.state === 'running') throw playedElsewhere(runId);
     }
     return this.getRun(runId);
   }
@@ -382,6 +407,7 @@ export class SimulatorHost {
     if (run === undefined) {
       const row = await findRunRow(this.db, runId);
       if (row === null) throw notFound(`simulator run "${runId}" does not exist`);
+      if (row.state === 'running') throw playedElsewhere(runId);
       throw conflict(
         'run_not_running',
         `simulator run "${runId}" is ${row.state}: events go to a running run only`,
