@@ -162,7 +162,13 @@ export class AlarmOwnership {
           this.#logger.warn({ err: error }, 'subscribing to the process channel failed');
       });
     this.#link.onStatusChange((status: RedisStatus) => {
-      if (status === 'connected') void this.pass();
+      if (status === 'connected') {
+        void this.pass();
+        return;
+      }
+      // Our leases lapse meanwhile, and other processes evaluate what they ingest: every chair
+      // we get back is rebuilt from the store (adopted) at the first round after the outage.
+      this.#owned.clear();
     });
     this.#started = true;
     await this.pass();

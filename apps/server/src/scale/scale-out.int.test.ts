@@ -461,6 +461,14 @@ describe.skipIf(!runs)('two server processes on one PostgreSQL and one Redis', (
         await sleep(200);
       }
       await waitFor(() => c.output().includes('Redis is back'), 5000, 'the Redis back message');
+      // Back in the shared mode: the chair fed here is leased again (nobody else is up).
+      const cId = (await health(c.url)).process;
+      const leasedBy = Date.now() + LEASE_RENEW_MS * 3;
+      while ((await ownerOf(lonely)) !== cId) {
+        expect(Date.now() < leasedBy, 'c should lease the chair again').toBe(true);
+        await sleep(200);
+      }
+      expect(await health(c.url)).toMatchObject({ redis: 'connected', alarmChairs: 2 });
     },
   );
 });
