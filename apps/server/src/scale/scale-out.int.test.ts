@@ -352,6 +352,20 @@ describe.skipIf(!runs)('two server processes on one PostgreSQL and one Redis', (
     );
     expect(state.status).toBe(200);
     expect(state.body.openAlerts.find((x) => x.id === hrAlertId)?.state).toBe('acknowledged');
+
+    // An audio pause asked of the non-owner: the owner stores it, both dashboards hear it.
+    const pausedA = nextEvent(dashA, 'audio-pause', (m) => m.pause?.chairId === chairId, 5000);
+    const pausedB = nextEvent(dashB, 'audio-pause', (m) => m.pause?.chairId === chairId, 5000);
+    const pause = await call<{ pause: { by: string } }>(
+      nonOwner.url,
+      'POST',
+      `/chairs/${chairId}/audio-pause`,
+      { token: tokens.nurse },
+    );
+    expect(pause.status, JSON.stringify(pause.body)).toBe(201);
+    expect(pause.body.pause.by).toBe('nurse1');
+    expect((await pausedA).pause?.by).toBe('nurse1');
+    expect((await pausedB).pause?.by).toBe('nurse1');
   });
 
   it(
@@ -469,6 +483,15 @@ describe.skipIf(!runs)('two server processes on one PostgreSQL and one Redis', (
         await sleep(200);
       }
       expect(await health(c.url)).toMatchObject({ redis: 'connected', alarmChairs: 2 });
+
+      // A process whose REDIS_URL points at nothing starts anyway, says so, and serves alone.
+      const d = await startProcess('d', `redis://127.0.0.1:${await freePort()}`);
+      expect(await health(d.url)).toMatchObject({ status: 'ok', redis: 'lost' });
+      expect(d.output()).toContain('Redis unreachable');
+      const dDash = await dashboard(d.url, cTokens.nurse, lonely);
+      const dVitals = nextEvent(dDash, 'vitals', (v) => v.chairId === lonely, 5000);
+      await post(d.url, cTokens.nurse, lonely, 'alone-1', Date.now(), { hr: 80, spo2: 97 });
+      expect((await dVitals).samples.map((x) => x.id)).toEqual(['alone-1']);
     },
   );
 });
