@@ -147,7 +147,9 @@ export class AlarmOwnership {
     // Subscriptions wait for the connection (queued): never block the start on Redis.
     this.#link.sub
       .subscribe(this.#link.key('alarm-events'), (message) => {
-        this.#onChannel(message);
+        this.#safely(() => {
+          this.#onChannel(message);
+        });
       })
       .catch((error: unknown) => {
         if (!this.#link.closed)
@@ -155,7 +157,9 @@ export class AlarmOwnership {
       });
     this.#link.sub
       .subscribe(this.#processChannel(this.processId), (message) => {
-        this.#onProcessMessage(message);
+        this.#safely(() => {
+          this.#onProcessMessage(message);
+        });
       })
       .catch((error: unknown) => {
         if (!this.#link.closed)
@@ -282,6 +286,15 @@ export class AlarmOwnership {
     }
     if (this.owns(chairId)) return local();
     throw unavailable(chairId);
+  }
+
+  /** A bad message (another version, someone else on the channel) is logged, never thrown. */
+  #safely(handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      this.#logger.error({ err: error }, 'alarm message from another process failed');
+    }
   }
 
   #processChannel(processId: string): string {

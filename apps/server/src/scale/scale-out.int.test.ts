@@ -368,6 +368,49 @@ describe.skipIf(!runs)('two server processes on one PostgreSQL and one Redis', (
     expect((await pausedB).pause?.by).toBe('nurse1');
   });
 
+  it('a session and its alarm rules set through the non-owner are what the owner evaluates', async () => {
+    const other = await createChair(a.url, tokens.admin, 'Rules chair');
+    const ids = { a: (await health(a.url)).process, b: (await health(b.url)).process };
+    const deadline = Date.now() + LEASE_RENEW_MS * 3;
+    let owner = await ownerOf(other);
+    while (owner === null && Date.now() < deadline) {
+      await sleep(100);
+      owner = await ownerOf(other);
+    }
+    const nonOwner = owner === ids.a ? b : a;
+    expect(owner).toBe(nonOwner === a ? ids.b : ids.a);
+
+    const opened = await call<{ session: Session }>(
+      nonOwner.url,
+      'POST',
+      `/chairs/${other}/sessions`,
+      {
+        token: tokens.nurse,
+        body: { patientRef: 'KET-R2', weightKg: 70, doseMgPerKg: 0.5, plannedMinutes: 40 },
+      },
+    );
+    expect(opened.status).toBe(201);
+    // HR above 100 is an alarm only under this session's override (the clinic default is 140).
+    const put = await call(nonOwner.url, 'PUT', `/sessions/${opened.body.session.id}/alarm-rules`, {
+      token: tokens.nurse,
+      body: { limits: { hr: { high: { medium: 100 } } } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await sleep(500);
+    const res = await call(nonOwner.url, 'POST', `/chairs/${other}/vitals`, {
+      token: tokens.nurse,
+      body: [{ at: iso(Date.now()), source: 'manual', hr: 110 }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const until = Date.now() + 5000;
+    let alerts = await alertsOf(nonOwner.url, tokens.charge, other);
+    while (alerts.length === 0 && Date.now() < until) {
+      await sleep(200);
+      alerts = await alertsOf(nonOwner.url, tokens.charge, other);
+    }
+    expect(alerts.map((x) => [x.message, x.limit])).toEqual([['HR 110 > 100', 100]]);
+  });
+
   it(
     'killing the owner: the other process takes the chair over without a duplicate alert',
     { timeout: 60_000 },
@@ -482,7 +525,7 @@ describe.skipIf(!runs)('two server processes on one PostgreSQL and one Redis', (
         expect(Date.now() < leasedBy, 'c should lease the chair again').toBe(true);
         await sleep(200);
       }
-      expect(await health(c.url)).toMatchObject({ redis: 'connected', alarmChairs: 2 });
+      expect(await health(c.url)).toMatchObject({ redis: 'connected', alarmChairs: 3 });
 
       // A process whose REDIS_URL points at nothing starts anyway, says so, and serves alone.
       const d = await startProcess('d', `redis://127.0.0.1:${await freePort()}`);
