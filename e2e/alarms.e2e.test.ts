@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, ARTIFACTS, api, hasChromium, launchBrowser, login, loginInBrowser, removeDir, startServer } from './harness';
+import {
+  ADMIN_PASSWORD,
+  ARTIFACTS,
+  api,
+  hasChromium,
+  launchBrowser,
+  login,
+  loginInBrowser,
+  removeDir,
+  startServer,
+} from './harness';
 import type { RunningServer } from './harness';
 
 /** A computed style of the first element matching `selector`, read in the page. */
@@ -58,8 +68,14 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     });
     expect(started.status).toBe(200);
 
-    nurseContext = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
-    chargeContext = await browser.newContext({ viewport: { width: 1400, height: 950 }, acceptDownloads: true });
+    nurseContext = await browser.newContext({
+      viewport: { width: 1400, height: 950 },
+      acceptDownloads: true,
+    });
+    chargeContext = await browser.newContext({
+      viewport: { width: 1400, height: 950 },
+      acceptDownloads: true,
+    });
     nursePage = await nurseContext.newPage();
     chargePage = await chargeContext.newPage();
     for (const page of [nursePage, chargePage]) {
@@ -101,7 +117,9 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     expect(await strip.getAttribute('data-priority')).toBe('high');
     expect(await tile.getAttribute('aria-label')).toContain('High priority alarm: SpO2 86 < 90');
     // Attention first: the alarming chair leads the grid.
-    expect(await nursePage.getByTestId('chair-tile').first().getAttribute('data-chair-id')).toBe(chairIds[1]);
+    expect(await nursePage.getByTestId('chair-tile').first().getAttribute('data-chair-id')).toBe(
+      chairIds[1],
+    );
     // Flashing at 2 Hz (0.5 s per cycle) while nobody has acknowledged it.
     const stripSelector = `[data-chair-id="${chairIds[1]}"] [data-testid="tile-alarm"]`;
     expect(await computedStyle(nursePage, stripSelector, 'animationDuration')).toBe('0.5s');
@@ -117,7 +135,9 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     expect(await chargeRow.getByTestId('alarm-ack').textContent()).toBe('not acknowledged');
 
     // The nurse silences the sound for everyone while she walks over; the charge nurse sees who.
-    await nursePage.getByRole('button', { name: 'Pause alarm sound of Chair 2 for 2 minutes' }).click();
+    await nursePage
+      .getByRole('button', { name: 'Pause alarm sound of Chair 2 for 2 minutes' })
+      .click();
     const paused = chargeRow.getByTestId('alarm-paused');
     await paused.waitFor({ timeout: 3000 });
     expect(await paused.textContent()).toMatch(/^Sound paused by amy, 0[12]:\d\d left$/);
@@ -128,14 +148,18 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
 
     await nursePage.getByRole('button', { name: 'Acknowledge Chair 2: SpO2 86 < 90' }).click();
 
-    await chargeRow.getByTestId('alarm-ack').filter({ hasText: /^acknowledged by amy \d+ s ago$/ }).waitFor({ timeout: 3000 });
+    await chargeRow
+      .getByTestId('alarm-ack')
+      .filter({ hasText: /^acknowledged by amy \d+ s ago$/ })
+      .waitFor({ timeout: 3000 });
     expect(await chargeRow.getAttribute('class')).toContain('is-acknowledged');
-    const chargeTile = chargePage.locator(`[data-testid="chair-tile"][data-chair-id="${chairIds[1]}"]`);
+    const chargeTile = chargePage.locator(
+      `[data-testid="chair-tile"][data-chair-id="${chairIds[1]}"]`,
+    );
     expect(await chargeTile.getByTestId('tile-alarm').textContent()).toContain('ACK amy');
     // Acknowledged: it stops flashing but stays on screen (high alarms latch).
     expect(await computedStyle(chargePage, stripSelector, 'animationName')).toBe('none');
     await chargePage.screenshot({ path: join(ARTIFACTS, 'alarms-acknowledged.png') });
-
   });
 
   it('lets the charge nurse filter the history, export the CSV and open the session report', async () => {
@@ -158,7 +182,10 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     expect(await chargePage.getByTestId('summary-median-ack').textContent()).toMatch(/^\d+ s$/);
     // The sessions in the chairs now have their report one click away, alarms or not.
     expect(
-      await chargePage.getByRole('navigation', { name: 'Reports of the sessions in the chairs now' }).getByRole('link').allTextContents(),
+      await chargePage
+        .getByRole('navigation', { name: 'Reports of the sessions in the chairs now' })
+        .getByRole('link')
+        .allTextContents(),
     ).toEqual(['Chair 2 · KET-2002']);
     await chargePage.screenshot({ path: join(ARTIFACTS, 'history.png'), fullPage: true });
 
@@ -196,8 +223,12 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     await chargePage.getByTestId('report-alarm-table').waitFor({ timeout: 5000 });
     expect(await chargePage.getByTestId('report-patient').textContent()).toBe('KET-2002');
     expect(await chargePage.getByTestId('report-dose').textContent()).toContain('36 mg');
-    expect(await chargePage.getByTestId('report-events').textContent()).toContain('Infusion started');
-    expect(await chargePage.getByTestId('report-alarm-table').textContent()).toContain('SpO2 86 < 90');
+    expect(await chargePage.getByTestId('report-events').textContent()).toContain(
+      'Infusion started',
+    );
+    expect(await chargePage.getByTestId('report-alarm-table').textContent()).toContain(
+      'SpO2 86 < 90',
+    );
     await chargePage.getByTestId('report-chart').waitFor({ timeout: 5000 });
     await chargePage.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     await chargePage.emulateMedia({ media: 'print' });
@@ -218,8 +249,13 @@ describe.skipIf(!hasChromium)('alarms end to end', () => {
     await server.close();
     closed = true;
     await nursePage.getByTestId('connection-lost').waitFor({ timeout: 10_000 });
-    expect(await nursePage.getByTestId('connection-lost').textContent()).toContain('CONNECTION LOST');
-    await nursePage.getByTestId('sound-now').filter({ hasText: 'Sounding: connection lost' }).waitFor({ timeout: 3000 });
+    expect(await nursePage.getByTestId('connection-lost').textContent()).toContain(
+      'CONNECTION LOST',
+    );
+    await nursePage
+      .getByTestId('sound-now')
+      .filter({ hasText: 'Sounding: connection lost' })
+      .waitFor({ timeout: 3000 });
     await nursePage.screenshot({ path: join(ARTIFACTS, 'alarms-connection-lost.png') });
     // The sound schedule kept running through all of it (bursts played into Web Audio).
     await nursePage.waitForTimeout(1000);

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, ARTIFACTS, api, hasChromium, launchBrowser, login, loginInBrowser, removeDir, startServer } from './harness';
+import {
+  ADMIN_PASSWORD,
+  ARTIFACTS,
+  api,
+  hasChromium,
+  launchBrowser,
+  login,
+  loginInBrowser,
+  removeDir,
+  startServer,
+} from './harness';
 import type { RunningServer } from './harness';
 
 describe.skipIf(!hasChromium)('connection lost', () => {
@@ -12,7 +22,9 @@ describe.skipIf(!hasChromium)('connection lost', () => {
     server = await startServer();
     browser = await launchBrowser();
     const token = await login(server.url, 'admin', ADMIN_PASSWORD);
-    expect((await api(server.url, '/chairs', { token, body: { label: 'Chair A' } })).status).toBe(201);
+    expect((await api(server.url, '/chairs', { token, body: { label: 'Chair A' } })).status).toBe(
+      201,
+    );
   });
 
   afterAll(async () => {

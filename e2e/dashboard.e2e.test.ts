@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, ARTIFACTS, api, hasChromium, launchBrowser, login, loginInBrowser, removeDir, startServer } from './harness';
+import {
+  ADMIN_PASSWORD,
+  ARTIFACTS,
+  api,
+  hasChromium,
+  launchBrowser,
+  login,
+  loginInBrowser,
+  removeDir,
+  startServer,
+} from './harness';
 import type { RunningServer } from './harness';
 
 const NURSE = { username: 'amy', password: 'infusion-nurse-1', role: 'nurse' } as const;
@@ -37,7 +47,9 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     const tiles = page.getByTestId('chair-tile');
     await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(3);
     // The dashboard must be live (subscribed) before we post, or we would test the backfill.
-    await expect.poll(() => page.getByTestId('connection-lost').count(), { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('connection-lost').count(), { timeout: 10_000 })
+      .toBe(0);
 
     const chair2 = page.locator(`[data-testid="chair-tile"][data-chair-id="${chairIds[1]}"]`);
     await expect.poll(() => chair2.getByTestId('value-spo2').textContent()).toMatch(/--/);
@@ -46,7 +58,15 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     const posted = Date.now();
     const res = await api(server.url, `/chairs/${chairIds[1]}/vitals`, {
       token: nurseToken,
-      body: { at: new Date().toISOString(), hr: 88, sbp: 141, dbp: 92, spo2: 95, rr: 15, source: 'manual' },
+      body: {
+        at: new Date().toISOString(),
+        hr: 88,
+        sbp: 141,
+        dbp: 92,
+        spo2: 95,
+        rr: 15,
+        source: 'manual',
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ accepted: 1, duplicates: 0 });

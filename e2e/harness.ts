@@ -42,11 +42,18 @@ export interface RunningServer {
 }
 
 /** The real server with the built dashboard, on an ephemeral port and a throwaway SQLite file. */
-export async function startServer(dataDir = mkdtempSync(join(tmpdir(), 'chairside-e2e-')), port = 0): Promise<RunningServer> {
+export async function startServer(
+  dataDir = mkdtempSync(join(tmpdir(), 'chairside-e2e-')),
+  port = 0,
+): Promise<RunningServer> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
     throw new Error(`the dashboard is not built (${WEB_DIST}); run pnpm build first`);
   }
-  const server = createChairsideServer({ dataDir, webDist: WEB_DIST, adminPassword: ADMIN_PASSWORD });
+  const server = createChairsideServer({
+    dataDir,
+    webDist: WEB_DIST,
+    adminPassword: ADMIN_PASSWORD,
+  });
   const { url } = await server.listen(port, '127.0.0.1');
   return { url, dataDir, close: () => server.close() };
 }
@@ -78,7 +85,12 @@ export async function login(url: string, username: string, password: string): Pr
   return (res.body as { token: string }).token;
 }
 
-export async function loginInBrowser(page: Page, url: string, username: string, password: string): Promise<void> {
+export async function loginInBrowser(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+): Promise<void> {
   await page.goto(url);
   await page.getByLabel(/user ?name/i).fill(username);
   await page.getByLabel(/password/i).fill(password);

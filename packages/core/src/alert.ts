@@ -8,7 +8,17 @@ export const ALERT_STATES = ['active', 'acknowledged', 'cleared'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
 /** Sample fields an alert can be about, plus the technical pseudo-parameters. */
-export const ALERT_PARAMETERS = ['hr', 'sbp', 'dbp', 'spo2', 'rr', 'etco2', 'sedation', 'feed', 'manual-check'] as const;
+export const ALERT_PARAMETERS = [
+  'hr',
+  'sbp',
+  'dbp',
+  'spo2',
+  'rr',
+  'etco2',
+  'sedation',
+  'feed',
+  'manual-check',
+] as const;
 export type AlertParameter = (typeof ALERT_PARAMETERS)[number];
 
 export const AlertSchema = z.object({

@@ -28,6 +28,9 @@ describe('roles', () => {
       expect(r.success).toBe(false);
       expect(r.error?.issues[0]?.path).toEqual(['password']);
     }
-    expect(UserCreateSchema.safeParse({ username: 'amy', password: 'infusion-2026', role: 'nurse' }).success).toBe(true);
+    expect(
+      UserCreateSchema.safeParse({ username: 'amy', password: 'infusion-2026', role: 'nurse' })
+        .success,
+    ).toBe(true);
   });
 });

@@ -36,28 +36,32 @@ export const PLAUSIBLE_RANGES = {
     max: 250,
     unit: 'mmHg',
     label: 'DBP',
-    reason: 'the diastolic measuring range of adult cuffs is about 10-250 mmHg; it must also lie below the systolic',
+    reason:
+      'the diastolic measuring range of adult cuffs is about 10-250 mmHg; it must also lie below the systolic',
   },
   spo2: {
     min: 0,
     max: 100,
     unit: '%',
     label: 'SpO2',
-    reason: 'a saturation is a percentage: above 100 is impossible; low values are real and must alarm',
+    reason:
+      'a saturation is a percentage: above 100 is impossible; low values are real and must alarm',
   },
   rr: {
     min: 0,
     max: 80,
     unit: '/min',
     label: 'RR',
-    reason: '0 is apnea and must alarm; above 80/min is beyond any adult respiration and is an artifact',
+    reason:
+      '0 is apnea and must alarm; above 80/min is beyond any adult respiration and is an artifact',
   },
   etco2: {
     min: 0,
     max: 150,
     unit: 'mmHg',
     label: 'EtCO2',
-    reason: 'capnographs measure 0-150 mmHg; 0 means no exhaled CO2 (apnea or a disconnected line) and must alarm',
+    reason:
+      'capnographs measure 0-150 mmHg; 0 means no exhaled CO2 (apnea or a disconnected line) and must alarm',
   },
 } as const satisfies Record<string, PlausibleRange>;
 

@@ -16,7 +16,10 @@ const validSample = fc
       rr: fc.integer({ min: 0, max: 80 }),
       etco2: fc.integer({ min: 0, max: 150 }),
       bp: fc.integer({ min: 20, max: 300 }).chain((sbp) =>
-        fc.record({ sbp: fc.constant(sbp), dbp: fc.integer({ min: 10, max: Math.min(250, sbp - 1) }) }),
+        fc.record({
+          sbp: fc.constant(sbp),
+          dbp: fc.integer({ min: 10, max: Math.min(250, sbp - 1) }),
+        }),
       ),
       sedation: fc.oneof(
         fc.record({ scale: fc.constant('MOAA/S' as const), score: fc.integer({ min: 0, max: 5 }) }),
@@ -26,7 +29,15 @@ const validSample = fc
     },
     { requiredKeys: ['at', 'source'] },
   )
-  .filter((s) => s.hr !== undefined || s.spo2 !== undefined || s.rr !== undefined || s.etco2 !== undefined || s.bp !== undefined || s.sedation !== undefined)
+  .filter(
+    (s) =>
+      s.hr !== undefined ||
+      s.spo2 !== undefined ||
+      s.rr !== undefined ||
+      s.etco2 !== undefined ||
+      s.bp !== undefined ||
+      s.sedation !== undefined,
+  )
   .map(({ bp, ...rest }) => ({ ...rest, ...(bp ?? {}) }));
 
 describe('sample validation', () => {
@@ -73,7 +84,11 @@ describe('sample validation', () => {
         copy[idx] = { ...copy[idx]!, spo2: 101 };
         const res = validateSamples(copy, schema);
         expect(res.ok).toBe(false);
-        if (!res.ok) expect(res.issues).toContainEqual({ path: `${idx}.spo2`, message: 'SpO2 101 is above the plausible maximum 100 %' });
+        if (!res.ok)
+          expect(res.issues).toContainEqual({
+            path: `${idx}.spo2`,
+            message: 'SpO2 101 is above the plausible maximum 100 %',
+          });
       }),
       { numRuns: 100 },
     );
@@ -123,7 +138,11 @@ describe('sample validation', () => {
 
   it('refuses an empty batch and a batch over 1000', () => {
     expect(validateSamples([], schema).ok).toBe(false);
-    const big = Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ at: NOW - i, hr: 70, source: 'device' }));
+    const big = Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({
+      at: NOW - i,
+      hr: 70,
+      source: 'device',
+    }));
     const res = validateSamples(big, schema);
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.issues[0]!.message).toMatch(/at most 1000/);
@@ -131,8 +150,14 @@ describe('sample validation', () => {
   });
 
   it('keeps a client id and converts offsets to UTC', () => {
-    const res = validateSamples({ id: 'dev-1:42', at: '2026-11-21T10:30:05+01:00', spo2: 97, source: 'device' }, schema);
-    expect(res).toEqual({ ok: true, value: [{ id: 'dev-1:42', at: '2026-11-21T09:30:05.000Z', spo2: 97, source: 'device' }] });
+    const res = validateSamples(
+      { id: 'dev-1:42', at: '2026-11-21T10:30:05+01:00', spo2: 97, source: 'device' },
+      schema,
+    );
+    expect(res).toEqual({
+      ok: true,
+      value: [{ id: 'dev-1:42', at: '2026-11-21T09:30:05.000Z', spo2: 97, source: 'device' }],
+    });
   });
 
   it('hasMeasurement sees sedation alone', () => {

@@ -20,10 +20,12 @@ function measurement(parameter: NumericParameter) {
   return z
     .number({ error: `${parameter} must be a number in ${r.unit}` })
     .min(r.min, {
-      error: (iss) => `${r.label} ${String(iss.input)} is below the plausible minimum ${r.min} ${r.unit}`,
+      error: (iss) =>
+        `${r.label} ${String(iss.input)} is below the plausible minimum ${r.min} ${r.unit}`,
     })
     .max(r.max, {
-      error: (iss) => `${r.label} ${String(iss.input)} is above the plausible maximum ${r.max} ${r.unit}`,
+      error: (iss) =>
+        `${r.label} ${String(iss.input)} is above the plausible maximum ${r.max} ${r.unit}`,
     })
     .optional();
 }
@@ -147,17 +149,29 @@ export type SampleSchema = ReturnType<typeof createSampleSchema>;
 export function validateSamples(body: unknown, schema: SampleSchema): Validated<Sample[]> {
   if (Array.isArray(body)) {
     if (body.length === 0) {
-      return { ok: false, issues: [{ path: '', message: 'the batch is empty: send 1 to 1000 samples' }] };
+      return {
+        ok: false,
+        issues: [{ path: '', message: 'the batch is empty: send 1 to 1000 samples' }],
+      };
     }
     if (body.length > MAX_BATCH) {
       return {
         ok: false,
-        issues: [{ path: '', message: `a batch holds at most ${MAX_BATCH} samples; this one has ${body.length}` }],
+        issues: [
+          {
+            path: '',
+            message: `a batch holds at most ${MAX_BATCH} samples; this one has ${body.length}`,
+          },
+        ],
       };
     }
     const parsed = z.array(schema).safeParse(body);
-    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: toErrorIssues(parsed.error) };
+    return parsed.success
+      ? { ok: true, value: parsed.data }
+      : { ok: false, issues: toErrorIssues(parsed.error) };
   }
   const parsed = schema.safeParse(body);
-  return parsed.success ? { ok: true, value: [parsed.data] } : { ok: false, issues: toErrorIssues(parsed.error) };
+  return parsed.success
+    ? { ok: true, value: [parsed.data] }
+    : { ok: false, issues: toErrorIssues(parsed.error) };
 }

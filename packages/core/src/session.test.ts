@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_EVENT_TYPES, SESSION_STATES, allowedSessionEvents, computeBaseline, infusedMs, infusionDose, nextSessionState, SessionCreateSchema } from './session';
+import {
+  SESSION_EVENT_TYPES,
+  SESSION_STATES,
+  allowedSessionEvents,
+  computeBaseline,
+  infusedMs,
+  infusionDose,
+  nextSessionState,
+  SessionCreateSchema,
+} from './session';
 import type { SessionEvent } from './session';
 
 describe('infusion session state machine', () => {
@@ -33,24 +42,50 @@ describe('infusion session state machine', () => {
 
 describe('dose and timing', () => {
   it('computes total mg and mg/min', () => {
-    expect(infusionDose({ weightKg: 80, doseMgPerKg: 0.5, plannedMinutes: 40 })).toEqual({ totalMg: 40, mgPerMin: 1 });
-    expect(infusionDose({ weightKg: 72.5, doseMgPerKg: 0.75, plannedMinutes: 45 })).toEqual({ totalMg: 54.4, mgPerMin: 1.21 });
+    expect(infusionDose({ weightKg: 80, doseMgPerKg: 0.5, plannedMinutes: 40 })).toEqual({
+      totalMg: 40,
+      mgPerMin: 1,
+    });
+    expect(infusionDose({ weightKg: 72.5, doseMgPerKg: 0.75, plannedMinutes: 45 })).toEqual({
+      totalMg: 54.4,
+      mgPerMin: 1.21,
+    });
   });
 
   it('counts infusion time without pauses', () => {
     const t0 = Date.parse('2026-11-21T09:00:00Z');
-    const ev = (type: SessionEvent['type'], min: number): SessionEvent => ({ type, at: new Date(t0 + min * 60_000).toISOString(), by: 'nurse' });
-    const events = [ev('infusion-started', 0), ev('infusion-paused', 10), ev('infusion-resumed', 15)];
+    const ev = (type: SessionEvent['type'], min: number): SessionEvent => ({
+      type,
+      at: new Date(t0 + min * 60_000).toISOString(),
+      by: 'nurse',
+    });
+    const events = [
+      ev('infusion-started', 0),
+      ev('infusion-paused', 10),
+      ev('infusion-resumed', 15),
+    ];
     expect(infusedMs(events, t0 + 20 * 60_000)).toBe(15 * 60_000);
     expect(infusedMs([...events, ev('infusion-stopped', 40)], t0 + 90 * 60_000)).toBe(35 * 60_000);
     expect(infusedMs([], t0)).toBe(0);
   });
 
   it('validates the session form with the field named', () => {
-    const r = SessionCreateSchema.safeParse({ patientRef: 'KET-1', weightKg: 800, doseMgPerKg: 0.5, plannedMinutes: 40 });
+    const r = SessionCreateSchema.safeParse({
+      patientRef: 'KET-1',
+      weightKg: 800,
+      doseMgPerKg: 0.5,
+      plannedMinutes: 40,
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['weightKg']);
-    expect(SessionCreateSchema.safeParse({ patientRef: 'KET-1', weightKg: 80, doseMgPerKg: 0.5, plannedMinutes: 40 }).success).toBe(true);
+    expect(
+      SessionCreateSchema.safeParse({
+        patientRef: 'KET-1',
+        weightKg: 80,
+        doseMgPerKg: 0.5,
+        plannedMinutes: 40,
+      }).success,
+    ).toBe(true);
   });
 });
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export const SESSION_STATES = ['pre-infusion', 'infusing', 'paused', 'recovery', 'discharged'] as const;
+export const SESSION_STATES = [
+  'pre-infusion',
+  'infusing',
+  'paused',
+  'recovery',
+  'discharged',
+] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
 export const SESSION_EVENT_TYPES = [
@@ -22,7 +28,10 @@ const TRANSITIONS: Record<SessionState, Partial<Record<SessionEventType, Session
 };
 
 /** The state after `event`, or null when the transition is impossible. */
-export function nextSessionState(state: SessionState, event: SessionEventType): SessionState | null {
+export function nextSessionState(
+  state: SessionState,
+  event: SessionEventType,
+): SessionState | null {
   return TRANSITIONS[state][event] ?? null;
 }
 
@@ -38,9 +47,15 @@ export function isOpenSession(state: SessionState): boolean {
 export const SessionCreateSchema = z.strictObject({
   // A chart reference, not a name: the dashboard is seen across the room.
   patientRef: z.string().trim().min(1, 'patientRef is required').max(64),
-  weightKg: z.number().min(30, 'weightKg below 30 kg: check the unit (kg)').max(250, 'weightKg above 250 kg: check the unit (kg)'),
+  weightKg: z
+    .number()
+    .min(30, 'weightKg below 30 kg: check the unit (kg)')
+    .max(250, 'weightKg above 250 kg: check the unit (kg)'),
   // CLINICAL.md 1: 0.1-0.75 mg/kg typical, sometimes 1.0; anything above 2 is a typing error.
-  doseMgPerKg: z.number().gt(0, 'doseMgPerKg must be above 0').max(2, 'doseMgPerKg above 2 mg/kg is outside ketamine infusion practice'),
+  doseMgPerKg: z
+    .number()
+    .gt(0, 'doseMgPerKg must be above 0')
+    .max(2, 'doseMgPerKg above 2 mg/kg is outside ketamine infusion practice'),
   plannedMinutes: z.number().int().min(5).max(180),
 });
 export type SessionCreate = z.infer<typeof SessionCreateSchema>;
@@ -117,7 +132,9 @@ function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? null)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** Baseline = median of each parameter over the pre-infusion readings (CLINICAL.md section 6). */
@@ -127,5 +144,12 @@ export function computeBaseline(
   if (samples.length === 0) return null;
   const pick = (k: 'hr' | 'sbp' | 'dbp' | 'spo2' | 'rr') =>
     median(samples.map((s) => s[k]).filter((v): v is number => v !== undefined));
-  return { hr: pick('hr'), sbp: pick('sbp'), dbp: pick('dbp'), spo2: pick('spo2'), rr: pick('rr'), samples: samples.length };
+  return {
+    hr: pick('hr'),
+    sbp: pick('sbp'),
+    dbp: pick('dbp'),
+    spo2: pick('spo2'),
+    rr: pick('rr'),
+    samples: samples.length,
+  };
 }

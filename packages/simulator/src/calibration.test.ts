@@ -43,7 +43,11 @@ function simulate(patientIndex: number, patient: ReturnType<typeof drawCohort>[n
     stepSeconds: 10,
   });
   // One tick per 5 minutes: every tick is a cuff reading, as in the clinic chart.
-  const monitor = new VitalsMonitor({ physiology, continuousIntervalSeconds: 300, idPrefix: `cal-${patientIndex}` });
+  const monitor = new VitalsMonitor({
+    physiology,
+    continuousIntervalSeconds: 300,
+    idPrefix: `cal-${patientIndex}`,
+  });
   const readings: Sample[] = [];
   let lowestMoaas = 5;
   const runTo = (minute: number) => {
@@ -62,9 +66,18 @@ function simulate(patientIndex: number, patient: ReturnType<typeof drawCohort>[n
   let minutesBackAfterStop = Infinity;
   for (let m = 1; m <= 180; m++) {
     runTo(PRE_MIN + INFUSION_MIN + m);
-    if (minutesBackAfterStop === Infinity && physiology.drugEffect.sbp < 5) minutesBackAfterStop = m;
+    if (minutesBackAfterStop === Infinity && physiology.drugEffect.sbp < 5)
+      minutesBackAfterStop = m;
   }
-  if (baseline === null || baseline.sbp === null || baseline.dbp === null || baseline.hr === null || end?.sbp === undefined || end.dbp === undefined || end.hr === undefined) {
+  if (
+    baseline === null ||
+    baseline.sbp === null ||
+    baseline.dbp === null ||
+    baseline.hr === null ||
+    end?.sbp === undefined ||
+    end.dbp === undefined ||
+    end.hr === undefined
+  ) {
     throw new Error(`patient ${patientIndex}: missing readings`);
   }
   const sessionReadings = readings.filter((r) => {
@@ -113,13 +126,41 @@ describe(`calibration: ${PATIENTS} simulated patients, 0.5 mg/kg over 40 min`, (
     ['SBP rise, SD', '11.2', sd(sbp).toFixed(1), '11 +/- 4'],
     ['DBP rise at end of infusion, mean', '+11.0', mean(dbp).toFixed(1), '11 +/- 3'],
     ['DBP rise, SD', '8.45', sd(dbp).toFixed(1), '8.45 +/- 3'],
-    ['HR rise, mean (bpm)', '+1.9 (other cohort)', mean(outcomes.map((o) => o.hrRise)).toFixed(1), '0 to 10'],
-    ['median min after stop until drug SBP rise < 5', '60-90 (back within 1.5 h)', String(median(back)), '60-90'],
-    ['severe (>= 180/110, confirmed) % of sessions', '0.98', pct(severe, PATIENTS).toFixed(2), '0.3-3'],
-    ['  of them: age >= 55 / < 55, %', 'risk rises with age (OR 1.04/yr)', `${pct(older.filter((o) => o.severe).length, older.length).toFixed(2)} / ${pct(younger.filter((o) => o.severe).length, younger.length).toFixed(2)}`, 'older > younger'],
-    ['MOAA/S <= 2 at any time, %', 'oversedation uncommon', pct(deepSedation, PATIENTS).toFixed(2), '< 5'],
+    [
+      'HR rise, mean (bpm)',
+      '+1.9 (other cohort)',
+      mean(outcomes.map((o) => o.hrRise)).toFixed(1),
+      '0 to 10',
+    ],
+    [
+      'median min after stop until drug SBP rise < 5',
+      '60-90 (back within 1.5 h)',
+      String(median(back)),
+      '60-90',
+    ],
+    [
+      'severe (>= 180/110, confirmed) % of sessions',
+      '0.98',
+      pct(severe, PATIENTS).toFixed(2),
+      '0.3-3',
+    ],
+    [
+      '  of them: age >= 55 / < 55, %',
+      'risk rises with age (OR 1.04/yr)',
+      `${pct(older.filter((o) => o.severe).length, older.length).toFixed(2)} / ${pct(younger.filter((o) => o.severe).length, younger.length).toFixed(2)}`,
+      'older > younger',
+    ],
+    [
+      'MOAA/S <= 2 at any time, %',
+      'oversedation uncommon',
+      pct(deepSedation, PATIENTS).toFixed(2),
+      '< 5',
+    ],
   ];
-  const table = ['measure | published | simulated | tolerance', ...rows.map((r) => r.join(' | '))].join('\n');
+  const table = [
+    'measure | published | simulated | tolerance',
+    ...rows.map((r) => r.join(' | ')),
+  ].join('\n');
   console.log(`\nCalibration (${PATIENTS} patients)\n${table}\n`);
 
   it('reproduces the mean and spread of the SBP rise', () => {

@@ -8,7 +8,10 @@ describe('live event validation', () => {
       ok: true,
       value: { type: 'desaturate', toSpo2: 85, overSeconds: 60 },
     });
-    expect(parseSimulatorEvent({ type: 'cuff-now' })).toEqual({ ok: true, value: { type: 'cuff-now' } });
+    expect(parseSimulatorEvent({ type: 'cuff-now' })).toEqual({
+      ok: true,
+      value: { type: 'cuff-now' },
+    });
     expect(parseSimulatorEvent({ type: 'probe-off', sensor: 'etco2' })).toEqual({
       ok: true,
       value: { type: 'probe-off', sensor: 'etco2' },
@@ -16,7 +19,12 @@ describe('live event validation', () => {
   });
 
   it('names every problem: missing, out of range, not whole, unknown field, unknown sensor', () => {
-    const r = parseSimulatorEvent({ type: 'oversedate', toMoaas: 1.5, overSeconds: -1, colour: 'red' });
+    const r = parseSimulatorEvent({
+      type: 'oversedate',
+      toMoaas: 1.5,
+      overSeconds: -1,
+      colour: 'red',
+    });
     expect(r).toEqual({
       ok: false,
       issues: [
@@ -43,14 +51,25 @@ describe('live event validation', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues[0]!.path).toBe('type');
     expect(parseSimulatorEvent({ type: 'toString' }).ok).toBe(false);
-    expect(parseSimulatorEvent({ type: 'desaturate', toSpo2: '85', overSeconds: 60 }).ok).toBe(false);
+    expect(parseSimulatorEvent({ type: 'desaturate', toSpo2: '85', overSeconds: 60 }).ok).toBe(
+      false,
+    );
   });
 
   it('covers every event type, and what it accepts runs in a scenario', () => {
     expect(SIMULATOR_EVENT_TYPES).toHaveLength(17);
-    const run = new ScenarioRun({ scenario: findScenario('typical-response')!, startAtMs: 0, seed: 3 });
+    const run = new ScenarioRun({
+      scenario: findScenario('typical-response')!,
+      startAtMs: 0,
+      seed: 3,
+    });
     run.advanceTo(60_000);
-    const parsed = parseSimulatorEvent({ type: 'hypertensive-surge', sbpRise: 40, dbpRise: 20, overSeconds: 0 });
+    const parsed = parseSimulatorEvent({
+      type: 'hypertensive-surge',
+      sbpRise: 40,
+      dbpRise: 20,
+      overSeconds: 0,
+    });
     expect(parsed.ok).toBe(true);
     if (parsed.ok) run.inject(parsed.value);
     run.advanceTo(61_000);

@@ -22,7 +22,13 @@ interface SensorField {
 }
 type Field = NumberField | SensorField;
 
-const num = (name: string, min: number, max: number, unit: string, extra: Partial<NumberField> = {}): NumberField => ({
+const num = (
+  name: string,
+  min: number,
+  max: number,
+  unit: string,
+  extra: Partial<NumberField> = {},
+): NumberField => ({
   kind: 'number',
   name,
   min,
@@ -47,8 +53,18 @@ export const SIMULATOR_EVENT_FIELDS: Readonly<Record<SimulatorEventType, readonl
   hypoventilate: [num('toRr', 0, 40, '/min'), ...timing],
   'hypertensive-surge': [num('sbpRise', 0, 100, 'mmHg'), num('dbpRise', 0, 60, 'mmHg'), ...timing],
   oversedate: [num('toMoaas', 0, 5, '', { integer: true }), ...timing],
-  vasovagal: [num('toHr', 20, 100, 'bpm'), num('toSbp', 40, 200, 'mmHg'), num('toDbp', 20, 120, 'mmHg'), ...timing],
-  'emergence-agitation': [num('toRass', 1, 4, '', { integer: true }), num('hrRise', 0, 80, 'bpm'), num('sbpRise', 0, 80, 'mmHg'), ...timing],
+  vasovagal: [
+    num('toHr', 20, 100, 'bpm'),
+    num('toSbp', 40, 200, 'mmHg'),
+    num('toDbp', 20, 120, 'mmHg'),
+    ...timing,
+  ],
+  'emergence-agitation': [
+    num('toRass', 1, 4, '', { integer: true }),
+    num('hrRise', 0, 80, 'bpm'),
+    num('sbpRise', 0, 80, 'mmHg'),
+    ...timing,
+  ],
   recover: [num('overSeconds', 0, 3600, 's')],
   'probe-off': [sensor, num('seconds', 1, 86_400, 's', { optional: true })],
   'probe-on': [sensor],
@@ -70,24 +86,32 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Checks a live event; never throws. */
 export function parseSimulatorEvent(body: unknown): Validated<SimulatorEvent> {
-  if (!isRecord(body)) return { ok: false, issues: [{ path: '', message: 'an event is a JSON object with a "type"' }] };
+  if (!isRecord(body))
+    return {
+      ok: false,
+      issues: [{ path: '', message: 'an event is a JSON object with a "type"' }],
+    };
   const type = body.type;
   if (!isEventType(type)) {
     return {
       ok: false,
-      issues: [{ path: 'type', message: `type must be one of: ${SIMULATOR_EVENT_TYPES.join(', ')}` }],
+      issues: [
+        { path: 'type', message: `type must be one of: ${SIMULATOR_EVENT_TYPES.join(', ')}` },
+      ],
     };
   }
   const fields = SIMULATOR_EVENT_FIELDS[type];
   const issues: ErrorIssue[] = [];
   const out: Record<string, unknown> = { type };
   for (const key of Object.keys(body)) {
-    if (key !== 'type' && !fields.some((f) => f.name === key)) issues.push({ path: key, message: `unknown field "${key}" for ${type}` });
+    if (key !== 'type' && !fields.some((f) => f.name === key))
+      issues.push({ path: key, message: `unknown field "${key}" for ${type}` });
   }
   for (const f of fields) {
     const v = body[f.name];
     if (v === undefined) {
-      if (f.kind === 'number' && f.optional !== true) issues.push({ path: f.name, message: `${f.name} is required for ${type}` });
+      if (f.kind === 'number' && f.optional !== true)
+        issues.push({ path: f.name, message: `${f.name} is required for ${type}` });
       continue;
     }
     if (f.kind === 'sensor') {
@@ -96,7 +120,13 @@ export function parseSimulatorEvent(body: unknown): Validated<SimulatorEvent> {
       continue;
     }
     const unit = f.unit === '' ? '' : ` ${f.unit}`;
-    if (typeof v !== 'number' || !Number.isFinite(v) || (f.integer === true && !Number.isInteger(v)) || v < f.min || v > f.max) {
+    if (
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      (f.integer === true && !Number.isInteger(v)) ||
+      v < f.min ||
+      v > f.max
+    ) {
       issues.push({
         path: f.name,
         message: `${f.name} must be ${f.integer === true ? 'a whole number' : 'a number'} from ${f.min} to ${f.max}${unit}`,

@@ -66,11 +66,16 @@ describe('vitals monitor', () => {
     m.readUntil(T0 + 2 * MIN);
     m.requestCuff();
     const next = m.readUntil(T0 + 10 * MIN);
-    expect(withBp(next).map((s) => s.at)).toEqual(['2026-11-21T09:02:01.000Z', '2026-11-21T09:07:01.000Z']);
+    expect(withBp(next).map((s) => s.at)).toEqual([
+      '2026-11-21T09:02:01.000Z',
+      '2026-11-21T09:07:01.000Z',
+    ]);
   });
 
   it('scores RASS at a configured interval, or not at all', () => {
-    const rass = monitor({ sedation: { scale: 'RASS', intervalMinutes: 2 } }).readUntil(T0 + 10 * MIN);
+    const rass = monitor({ sedation: { scale: 'RASS', intervalMinutes: 2 } }).readUntil(
+      T0 + 10 * MIN,
+    );
     const scored = rass.filter((s) => s.sedation !== undefined);
     expect(scored).toHaveLength(6);
     expect(scored[0]!.sedation).toEqual({ scale: 'RASS', score: 0 });

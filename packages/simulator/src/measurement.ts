@@ -80,8 +80,14 @@ export class VitalsMonitor {
     if (!(this.speed > 0)) throw new RangeError(`speed must be positive, got ${this.speed}`);
     this.intervalMs = (options.continuousIntervalSeconds ?? 1) * 1000 * this.speed;
     this.cuffIntervalMs = (options.cuffIntervalMinutes ?? 5) * 60_000;
-    const sedation = options.sedation === undefined ? { scale: 'MOAA/S' as const, intervalMinutes: 5 } : options.sedation;
-    this.sedation = sedation === null ? null : { scale: sedation.scale, intervalMs: sedation.intervalMinutes * 60_000 };
+    const sedation =
+      options.sedation === undefined
+        ? { scale: 'MOAA/S' as const, intervalMinutes: 5 }
+        : options.sedation;
+    this.sedation =
+      sedation === null
+        ? null
+        : { scale: sedation.scale, intervalMs: sedation.intervalMinutes * 60_000 };
     this.originMs = options.physiology.atMs;
     // The first tick is at the origin itself, so a fresh monitor shows a full set at once.
     this.lastTickMs = this.originMs - this.intervalMs;
@@ -110,9 +116,16 @@ export class VitalsMonitor {
   }
 
   /** Starts an artifact now, for durationSeconds or until ended (Infinity). */
-  startArtifact(kind: ArtifactKind, options: { durationSeconds?: number; sensor?: Sensor } = {}): void {
+  startArtifact(
+    kind: ArtifactKind,
+    options: { durationSeconds?: number; sensor?: Sensor } = {},
+  ): void {
     const duration = options.durationSeconds ?? Infinity;
-    this.artifacts.push({ kind, sensor: options.sensor ?? 'spo2', untilMs: this.atMs + duration * 1000 });
+    this.artifacts.push({
+      kind,
+      sensor: options.sensor ?? 'spo2',
+      untilMs: this.atMs + duration * 1000,
+    });
   }
 
   /** The probe is back on / the feed is back: ends artifacts of that kind. */
@@ -142,7 +155,11 @@ export class VitalsMonitor {
 
   private measure(atMs: number, v: Vitals): Sample | null {
     const stamp = this.sampleTime(atMs);
-    const sample: Sample = { id: `${this.idPrefix}-${stamp}`, at: new Date(stamp).toISOString(), source: 'simulator' };
+    const sample: Sample = {
+      id: `${this.idPrefix}-${stamp}`,
+      at: new Date(stamp).toISOString(),
+      source: 'simulator',
+    };
     const off = new Set(this.active('probe-off', atMs).map((a) => a.sensor));
     const moving = this.active('motion', atMs).length > 0;
 
@@ -169,7 +186,9 @@ export class VitalsMonitor {
     }
     if (this.sedation !== null && atMs >= this.nextSedationMs) {
       sample.sedation =
-        this.sedation.scale === 'MOAA/S' ? { scale: 'MOAA/S', score: v.moaas } : { scale: 'RASS', score: v.rass };
+        this.sedation.scale === 'MOAA/S'
+          ? { scale: 'MOAA/S', score: v.moaas }
+          : { scale: 'RASS', score: v.rass };
       this.nextSedationMs += this.sedation.intervalMs;
     }
     // A dead feed sends nothing; the ticks still pass, so the cuff schedule stays on time.

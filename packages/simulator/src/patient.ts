@@ -73,7 +73,9 @@ export function drawPatient(seed: number, overrides: PatientOverrides = {}): Pat
   const pressureZ = rng.normal();
   const sbp = COHORT.sbpAt45 + COHORT.sbpPerYear * (age - 45) + COHORT.sbpSd * pressureZ;
   const dbp =
-    COHORT.dbpAt45 + COHORT.dbpPerYear * (age - 45) + COHORT.dbpSd * (0.6 * pressureZ + 0.8 * rng.normal());
+    COHORT.dbpAt45 +
+    COHORT.dbpPerYear * (age - 45) +
+    COHORT.dbpSd * (0.6 * pressureZ + 0.8 * rng.normal());
   const baseline = {
     hr: Math.round(clamp(rng.normal(COHORT.hrMean, COHORT.hrSd), 52, 105)),
     sbp: Math.round(clamp(sbp, 95, 170)),
@@ -87,7 +89,8 @@ export function drawPatient(seed: number, overrides: PatientOverrides = {}): Pat
     seed,
     ageYears: age,
     weightKg: overrides.weightKg ?? weightKg,
-    hemodynamicSensitivity: overrides.hemodynamicSensitivity ?? rng.logNormalFactor(COHORT.hemodynamicCv) * ageFactor,
+    hemodynamicSensitivity:
+      overrides.hemodynamicSensitivity ?? rng.logNormalFactor(COHORT.hemodynamicCv) * ageFactor,
     sedationSensitivity: overrides.sedationSensitivity ?? rng.logNormalFactor(COHORT.sedationCv),
     clearanceFactor: overrides.clearanceFactor ?? rng.logNormalFactor(COHORT.clearanceCv),
     ke0PerMin: overrides.ke0PerMin ?? rng.uniform(0.5, 1),

@@ -3,10 +3,19 @@ import { drawPatient } from './patient';
 import { drugEffect, moaasFromDepth, Physiology, rassFromDepth } from './physiology';
 
 const MIN = 60_000;
-const typical = drawPatient(11, { hemodynamicSensitivity: 1, sedationSensitivity: 1, ageYears: 45 });
+const typical = drawPatient(11, {
+  hemodynamicSensitivity: 1,
+  sedationSensitivity: 1,
+  ageYears: 45,
+});
 
 function session(seed = 1): Physiology {
-  return new Physiology({ patient: typical, infusion: { doseMgPerKg: 0.5, plannedMinutes: 40 }, startAtMs: 0, seed });
+  return new Physiology({
+    patient: typical,
+    infusion: { doseMgPerKg: 0.5, plannedMinutes: 40 },
+    startAtMs: 0,
+    seed,
+  });
 }
 
 describe('ketamine physiology', () => {

@@ -156,7 +156,11 @@ export function drugEffect(
     etco2: r.etco2MaxRise * f,
     spo2: -r.spo2MaxFall * f,
     sedationDepth:
-      r.sedationMaxDepth * Math.min(1, patient.sedationSensitivity * (sedation / (r.sedationEc50 ** r.sedationHill + sedation))),
+      r.sedationMaxDepth *
+      Math.min(
+        1,
+        patient.sedationSensitivity * (sedation / (r.sedationEc50 ** r.sedationHill + sedation)),
+      ),
   };
 }
 
@@ -180,7 +184,11 @@ export class Physiology {
     this.patient = options.patient;
     this.infusion = options.infusion;
     this.plannedDoseMg = options.patient.weightKg * options.infusion.doseMgPerKg;
-    this.rateMgPerMin = infusionRateMgPerMin(options.patient.weightKg, options.infusion.doseMgPerKg, options.infusion.plannedMinutes);
+    this.rateMgPerMin = infusionRateMgPerMin(
+      options.patient.weightKg,
+      options.infusion.doseMgPerKg,
+      options.infusion.plannedMinutes,
+    );
     this.pk = new KetaminePk({
       weightKg: options.patient.weightKg,
       ke0PerMin: options.patient.ke0PerMin,
@@ -216,7 +224,8 @@ export class Physiology {
       // in, however long it was paused: the step is cut at that moment so the dose is exact.
       let completes = false;
       if (this.pumpRunning) {
-        const msToEmpty = ((this.plannedDoseMg - this.pk.state.infusedMg) / this.rateMgPerMin) * 60_000;
+        const msToEmpty =
+          ((this.plannedDoseMg - this.pk.state.infusedMg) / this.rateMgPerMin) * 60_000;
         if (msToEmpty <= dtMs) {
           dtMs = Math.max(0, msToEmpty);
           completes = true;
@@ -228,8 +237,13 @@ export class Physiology {
         this.complete = true;
       }
       this.stepDrift(dtMs);
-      const target = hyperbolic(this.pk.concentrations.effectSiteNgPerMl, KETAMINE_RESPONSE.hemodynamicEc50);
-      this.pressor += (target - this.pressor) * (1 - Math.exp(-dtMs / 60_000 / KETAMINE_RESPONSE.hemodynamicLagMin));
+      const target = hyperbolic(
+        this.pk.concentrations.effectSiteNgPerMl,
+        KETAMINE_RESPONSE.hemodynamicEc50,
+      );
+      this.pressor +=
+        (target - this.pressor) *
+        (1 - Math.exp(-dtMs / 60_000 / KETAMINE_RESPONSE.hemodynamicLagMin));
       this.nowMs += dtMs;
     }
     // Finished excursions would otherwise pile up over a long run.
@@ -322,15 +336,29 @@ export class Physiology {
     // by the depth of breathing. With no breaths the capnograph sees no exhaled CO2 and reads 0.
     const ventilation = rr < 1 ? 0 : clamp(rr / Math.max(1, ownRr), 0.3, 2);
     const etco2 =
-      ventilation === 0 ? 0 : clamp(this.applyExcursions('etco2', (b.etco2 + drug.etco2 + d.etco2) / ventilation), 0, 120);
+      ventilation === 0
+        ? 0
+        : clamp(
+            this.applyExcursions('etco2', (b.etco2 + drug.etco2 + d.etco2) / ventilation),
+            0,
+            120,
+          );
     // Room air: the alveolar gas equation takes about 1.25 mmHg of O2 per mmHg of CO2 above
     // normal; on the flat top of the dissociation curve that costs roughly 0.3 % SpO2 per mmHg.
     const hypercapnia = Math.max(0, etco2 - 45);
-    const spo2 = clamp(this.applyExcursions('spo2', b.spo2 + drug.spo2 + d.spo2 - 0.3 * hypercapnia), 40, 100);
+    const spo2 = clamp(
+      this.applyExcursions('spo2', b.spo2 + drug.spo2 + d.spo2 - 0.3 * hypercapnia),
+      40,
+      100,
+    );
     const hr = clamp(this.applyExcursions('hr', b.hr + drug.hr + d.hr), 20, 220);
     const sbp = clamp(this.applyExcursions('sbp', b.sbp + drug.sbp + d.sbp), 40, 280);
     // Diastolic drift follows half the systolic drift: vascular tone moves both.
-    const dbp = clamp(this.applyExcursions('dbp', b.dbp + drug.dbp + 0.5 * d.sbp + d.dbp), 20, sbp - 15);
+    const dbp = clamp(
+      this.applyExcursions('dbp', b.dbp + drug.dbp + 0.5 * d.sbp + d.dbp),
+      20,
+      sbp - 15,
+    );
     return {
       hr,
       sbp,

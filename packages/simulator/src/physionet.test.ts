@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSampleSchema, NUMERIC_PARAMETERS, validateSamples } from '@chairside/core';
 import type { NumericParameter } from '@chairside/core';
-import { listPhysioNetRecords, parsePhysioNetRecord, readPhysioNetRecord, replayPhysioNetRecord } from './physionet';
+import {
+  listPhysioNetRecords,
+  parsePhysioNetRecord,
+  readPhysioNetRecord,
+  replayPhysioNetRecord,
+} from './physionet';
 
 const T0 = Date.parse('2026-11-21T09:00:00.000Z');
 
@@ -42,8 +47,14 @@ describe('PhysioNet record parsing', () => {
   });
 
   it('reads times past 24 h and collects unreadable lines instead of crashing', () => {
-    expect(record.observations.at(-1)).toEqual({ minute: 25 * 60 + 30, parameter: 'HR', value: 88 });
-    expect(record.malformedLines).toEqual([{ line: 22, text: 'this is not a line', reason: 'expected "HH:MM,Parameter,number"' }]);
+    expect(record.observations.at(-1)).toEqual({
+      minute: 25 * 60 + 30,
+      parameter: 'HR',
+      value: 88,
+    });
+    expect(record.malformedLines).toEqual([
+      { line: 22, text: 'this is not a line', reason: 'expected "HH:MM,Parameter,number"' },
+    ]);
   });
 
   it('replays valid moments as samples with compressed time and keeps the cuff over the arterial line', () => {
@@ -57,7 +68,9 @@ describe('PhysioNet record parsing', () => {
       rr: 19,
       source: 'simulator',
     });
-    expect(r.skipped['SysABP (arterial line superseded by a cuff reading at the same time)']).toBe(1);
+    expect(r.skipped['SysABP (arterial line superseded by a cuff reading at the same time)']).toBe(
+      1,
+    );
     expect(r.samples.at(-1)!.at).toBe(new Date(T0 + 1530 * 1000).toISOString());
   });
 
@@ -76,7 +89,12 @@ describe('PhysioNet record parsing', () => {
       ['dbp', 'dbp-not-below-sbp'],
     ]);
     const at120 = r.samples.find((s) => s.id === 'physionet-999001-120');
-    expect(at120).toEqual({ id: 'physionet-999001-120', at: new Date(T0 + 120_000).toISOString(), rr: 0, source: 'simulator' });
+    expect(at120).toEqual({
+      id: 'physionet-999001-120',
+      at: new Date(T0 + 120_000).toISOString(),
+      rr: 0,
+      source: 'simulator',
+    });
     // The 01:00 moment had only rejected values (and SaO2, which is not SpO2): no sample at all.
     expect(r.samples.find((s) => s.id === 'physionet-999001-60')).toBeUndefined();
     expect(r.skipped['SaO2 (arterial blood gas, not pulse oximetry)']).toBe(1);
@@ -87,7 +105,9 @@ describe('PhysioNet record parsing', () => {
   });
 
   it('refuses a non-positive compression', () => {
-    expect(() => replayPhysioNetRecord(record, { startAtMs: T0, compression: 0 })).toThrow(RangeError);
+    expect(() => replayPhysioNetRecord(record, { startAtMs: T0, compression: 0 })).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -95,13 +115,23 @@ const DATA_DIR =
   process.env.CHAIRSIDE_PHYSIONET_DIR ??
   fileURLToPath(new URL('../../../../shared/data/physionet-2012-set-a', import.meta.url));
 const haveData = existsSync(DATA_DIR);
-if (!haveData) console.warn(`\n*** PhysioNet data not found at ${DATA_DIR}: the all-records test is SKIPPED ***\n`);
+if (!haveData)
+  console.warn(
+    `\n*** PhysioNet data not found at ${DATA_DIR}: the all-records test is SKIPPED ***\n`,
+  );
 
 describe.skipIf(!haveData)('PhysioNet replay over every record in the set', () => {
   it('parses every record, validates every value, and accounts for each one', async () => {
     const files = await listPhysioNetRecords(DATA_DIR);
     expect(files.length).toBe(200);
-    const accepted: Record<NumericParameter, number> = { hr: 0, sbp: 0, dbp: 0, spo2: 0, rr: 0, etco2: 0 };
+    const accepted: Record<NumericParameter, number> = {
+      hr: 0,
+      sbp: 0,
+      dbp: 0,
+      spo2: 0,
+      rr: 0,
+      etco2: 0,
+    };
     const rejectedByReason = new Map<string, number>();
     const skipped = new Map<string, number>();
     let samples = 0;
@@ -129,7 +159,9 @@ describe.skipIf(!haveData)('PhysioNet replay over every record in the set', () =
     }
     const rejectedTotal = [...rejectedByReason.values()].reduce((a, b) => a + b, 0);
     const acceptedTotal = NUMERIC_PARAMETERS.reduce((a, p) => a + accepted[p], 0);
-    const mappedSkipped = [...skipped.entries()].filter(([k]) => !k.startsWith('SaO2')).reduce((a, [, v]) => a + v, 0);
+    const mappedSkipped = [...skipped.entries()]
+      .filter(([k]) => !k.startsWith('SaO2'))
+      .reduce((a, [, v]) => a + v, 0);
     const lines = [
       `PhysioNet 2012 set a: ${files.length} records, ${samples} samples, ${malformed} malformed lines`,
       `accepted values: ${NUMERIC_PARAMETERS.map((p) => `${p} ${accepted[p]}`).join(', ')} (total ${acceptedTotal})`,

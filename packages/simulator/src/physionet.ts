@@ -42,14 +42,24 @@ export interface PhysioNetRecord {
   };
   readonly observations: readonly PhysioNetObservation[];
   /** Lines that could not be read, with why. */
-  readonly malformedLines: readonly { readonly line: number; readonly text: string; readonly reason: string }[];
+  readonly malformedLines: readonly {
+    readonly line: number;
+    readonly text: string;
+    readonly reason: string;
+  }[];
 }
 
 const DESCRIPTORS = ['RecordID', 'Age', 'Gender', 'Height', 'ICUType'] as const;
 
 /** Parses one record's text. Never throws: unreadable lines are collected. */
 export function parsePhysioNetRecord(text: string, fallbackId = 'unknown'): PhysioNetRecord {
-  const descriptors: { ageYears?: number; heightCm?: number; weightKg?: number; icuType?: number; gender?: number } = {};
+  const descriptors: {
+    ageYears?: number;
+    heightCm?: number;
+    weightKg?: number;
+    icuType?: number;
+    gender?: number;
+  } = {};
   let recordId = fallbackId;
   const observations: PhysioNetObservation[] = [];
   const malformedLines: { line: number; text: string; reason: string }[] = [];
@@ -61,8 +71,18 @@ export function parsePhysioNetRecord(text: string, fallbackId = 'unknown'): Phys
     const [time = '', parameter = '', valueText = ''] = parts;
     const timeMatch = /^(\d+):(\d{2})$/.exec(time);
     const value = Number(valueText);
-    if (parts.length !== 3 || timeMatch === null || parameter === '' || valueText === '' || !Number.isFinite(value)) {
-      malformedLines.push({ line: index + 1, text: line, reason: 'expected "HH:MM,Parameter,number"' });
+    if (
+      parts.length !== 3 ||
+      timeMatch === null ||
+      parameter === '' ||
+      valueText === '' ||
+      !Number.isFinite(value)
+    ) {
+      malformedLines.push({
+        line: index + 1,
+        text: line,
+        reason: 'expected "HH:MM,Parameter,number"',
+      });
       return;
     }
     const minute = Number(timeMatch[1]) * 60 + Number(timeMatch[2]);
@@ -87,7 +107,8 @@ export function parsePhysioNetRecord(text: string, fallbackId = 'unknown'): Phys
 }
 
 /** Why a value did not make it into a sample. */
-export type RejectionRule = 'below-plausible-minimum' | 'above-plausible-maximum' | 'dbp-not-below-sbp' | 'other';
+export type RejectionRule =
+  'below-plausible-minimum' | 'above-plausible-maximum' | 'dbp-not-below-sbp' | 'other';
 
 export interface Rejection {
   readonly recordId: string;
@@ -146,7 +167,10 @@ function isNumericParameter(key: unknown): key is NumericParameter {
 }
 
 /** Turns a record into validated samples, one per charted moment, with the rejections. */
-export function replayPhysioNetRecord(record: PhysioNetRecord, options: ReplayOptions): ReplayResult {
+export function replayPhysioNetRecord(
+  record: PhysioNetRecord,
+  options: ReplayOptions,
+): ReplayResult {
   const compression = options.compression ?? 60;
   if (!(compression > 0)) throw new RangeError(`compression must be positive, got ${compression}`);
   const accepted = emptyCounts();
@@ -172,7 +196,9 @@ export function replayPhysioNetRecord(record: PhysioNetRecord, options: ReplayOp
   const schema = createSampleSchema(() => atMs);
   for (const minute of [...byMinute.keys()].sort((a, b) => a - b)) {
     const observations = byMinute.get(minute) ?? [];
-    const hasCuff = observations.some((o) => o.parameter === 'NISysABP' || o.parameter === 'NIDiasABP');
+    const hasCuff = observations.some(
+      (o) => o.parameter === 'NISysABP' || o.parameter === 'NIDiasABP',
+    );
     const values: Partial<Record<NumericParameter, number>> = {};
     for (const o of observations) {
       const field = FIELD_OF[o.parameter];
@@ -191,12 +217,23 @@ export function replayPhysioNetRecord(record: PhysioNetRecord, options: ReplayOp
     const reject = (field: NumericParameter, reason: string, pairIssue: boolean) => {
       const value = values[field];
       if (value === undefined) return;
-      rejected.push({ recordId: record.recordId, minute, field, value, reason, rule: ruleFor(field, value, pairIssue) });
+      rejected.push({
+        recordId: record.recordId,
+        minute,
+        field,
+        value,
+        reason,
+        rule: ruleFor(field, value, pairIssue),
+      });
       values[field] = undefined;
     };
     // Each pass removes at least one rejected value, so this ends within six passes.
     for (;;) {
-      const input: SampleInput = { id: `physionet-${record.recordId}-${minute}`, at: new Date(atMs).toISOString(), source: 'simulator' };
+      const input: SampleInput = {
+        id: `physionet-${record.recordId}-${minute}`,
+        at: new Date(atMs).toISOString(),
+        source: 'simulator',
+      };
       let any = false;
       for (const k of NUMERIC_PARAMETERS) {
         const v = values[k];
@@ -217,7 +254,8 @@ export function replayPhysioNetRecord(record: PhysioNetRecord, options: ReplayOp
         const field = issue.path[0];
         if (!isNumericParameter(field) || values[field] === undefined) continue;
         // "DBP must be below SBP": the pair contradicts itself and neither value can be trusted.
-        const pairIssue = field === 'dbp' && values.sbp !== undefined && (values.dbp ?? 0) >= values.sbp;
+        const pairIssue =
+          field === 'dbp' && values.sbp !== undefined && (values.dbp ?? 0) >= values.sbp;
         if (pairIssue) reject('sbp', issue.message, true);
         reject(field, issue.message, pairIssue);
         removed = true;
@@ -225,7 +263,8 @@ export function replayPhysioNetRecord(record: PhysioNetRecord, options: ReplayOp
       if (!removed) {
         // An issue about the sample as a whole (should not happen for charted vitals): keep
         // nothing from this moment rather than guess, and say so.
-        for (const k of NUMERIC_PARAMETERS) reject(k, parsed.error.issues[0]?.message ?? 'invalid', false);
+        for (const k of NUMERIC_PARAMETERS)
+          reject(k, parsed.error.issues[0]?.message ?? 'invalid', false);
         break;
       }
     }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { closedFormInfusion, disposition, DOMINO_1984, infusionRateMgPerMin, KetaminePk, matrixExponential } from './pk';
+import {
+  closedFormInfusion,
+  disposition,
+  DOMINO_1984,
+  infusionRateMgPerMin,
+  KetaminePk,
+  matrixExponential,
+} from './pk';
 
 const weightKg = 70;
 const rate = infusionRateMgPerMin(weightKg, 0.5, 40); // 0.875 mg/min
@@ -130,10 +137,16 @@ describe('ketamine PK under any pump schedule (property)', () => {
       fc.property(
         fc.double({ min: 40, max: 150, noNaN: true }),
         fc.double({ min: 0.5, max: 1, noNaN: true }),
-        fc.array(fc.record({ minutes: fc.double({ min: 0.01, max: 30, noNaN: true }), running: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.record({
+            minutes: fc.double({ min: 0.01, max: 30, noNaN: true }),
+            running: fc.boolean(),
+          }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
         (weight, ke0, schedule) => {
           const pk = new KetaminePk({ weightKg: weight, ke0PerMin: ke0 });
           const r = infusionRateMgPerMin(weight, 0.5, 40);
@@ -142,8 +155,12 @@ describe('ketamine PK under any pump schedule (property)', () => {
             pk.advance(step.minutes, step.running ? r : 0);
             expected += step.running ? r * step.minutes : 0;
             const s = pk.state;
-            expect(Math.min(s.centralMg, s.peripheralFastMg, s.peripheralSlowMg, s.effectSiteMgPerL)).toBeGreaterThanOrEqual(0);
-            expect(Math.abs(pk.amountInBodyMg + s.eliminatedMg - expected)).toBeLessThan(1e-9 * Math.max(1, expected));
+            expect(
+              Math.min(s.centralMg, s.peripheralFastMg, s.peripheralSlowMg, s.effectSiteMgPerL),
+            ).toBeGreaterThanOrEqual(0);
+            expect(Math.abs(pk.amountInBodyMg + s.eliminatedMg - expected)).toBeLessThan(
+              1e-9 * Math.max(1, expected),
+            );
           }
         },
       ),

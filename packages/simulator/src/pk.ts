@@ -75,7 +75,11 @@ export type InfusionEventType = Extract<
 >;
 
 /** Pump rate for a session: weight x dose spread evenly over the planned minutes. */
-export function infusionRateMgPerMin(weightKg: number, doseMgPerKg: number, plannedMinutes: number): number {
+export function infusionRateMgPerMin(
+  weightKg: number,
+  doseMgPerKg: number,
+  plannedMinutes: number,
+): number {
   return (weightKg * doseMgPerKg) / plannedMinutes;
 }
 
@@ -126,7 +130,11 @@ function multiply(a: Matrix, b: Matrix): Matrix {
 export function matrixExponential(m: Matrix): Matrix {
   const n = m.length;
   let norm = 0;
-  for (const row of m) norm = Math.max(norm, row.reduce((s, v) => s + Math.abs(v), 0));
+  for (const row of m)
+    norm = Math.max(
+      norm,
+      row.reduce((s, v) => s + Math.abs(v), 0),
+    );
   const squarings = Math.max(0, Math.ceil(Math.log2(norm / 0.25)));
   const scale = 2 ** -squarings;
   const scaled = m.map((row) => row.map((v) => v * scale));
@@ -158,7 +166,8 @@ export class KetaminePk {
   private readonly transitions = new Map<number, Transition>();
 
   constructor(options: KetaminePkOptions) {
-    if (!(options.weightKg > 0)) throw new RangeError(`weightKg must be positive, got ${options.weightKg}`);
+    if (!(options.weightKg > 0))
+      throw new RangeError(`weightKg must be positive, got ${options.weightKg}`);
     this.parameters = options.parameters ?? DOMINO_1984;
     this.weightKg = options.weightKg;
     this.ke0PerMin = options.ke0PerMin ?? DEFAULT_KE0_PER_MIN;
@@ -205,7 +214,8 @@ export class KetaminePk {
     for (let i = 0; i < STATE_SIZE; i++) {
       let s = (gamma[i] ?? 0) * rateMgPerMin;
       const row = phi[i];
-      if (row !== undefined) for (let j = 0; j < STATE_SIZE; j++) s += (row[j] ?? 0) * (this.x[j] ?? 0);
+      if (row !== undefined)
+        for (let j = 0; j < STATE_SIZE; j++) s += (row[j] ?? 0) * (this.x[j] ?? 0);
       // Rounding can leave -1e-18 where the true value is 0; a concentration is never negative.
       next[i] = Math.max(0, s);
     }
@@ -292,7 +302,8 @@ export function closedFormInfusion(
       const l = lambdas[i] ?? 0;
       const c = coefficients[i] ?? 0;
       plasma += (c / l) * (1 - Math.exp(-l * t));
-      effect += ((c * ke0) / (ke0 - l)) * ((1 - Math.exp(-l * t)) / l - (1 - Math.exp(-ke0 * t)) / ke0);
+      effect +=
+        ((c * ke0) / (ke0 - l)) * ((1 - Math.exp(-l * t)) / l - (1 - Math.exp(-ke0 * t)) / ke0);
     }
     return { plasma: plasma * rateMgPerMin, effect: effect * rateMgPerMin };
   };

@@ -6,7 +6,10 @@ import type { ScenarioRunOptions } from './scenarios';
 
 const T0 = Date.parse('2026-11-21T09:00:00.000Z');
 
-function runWhole(id: string, options: Partial<ScenarioRunOptions> = {}): { run: ScenarioRun; samples: Sample[] } {
+function runWhole(
+  id: string,
+  options: Partial<ScenarioRunOptions> = {},
+): { run: ScenarioRun; samples: Sample[] } {
   const scenario = findScenario(id);
   if (scenario === undefined) throw new Error(`no scenario ${id}`);
   const run = new ScenarioRun({ scenario, startAtMs: T0, seed: 99, ...options });
@@ -47,7 +50,8 @@ describe('scenario catalogue', () => {
       const schema = createSampleSchema(() => T0 + 24 * 3_600_000);
       for (let i = 0; i < samples.length; i += 1000) {
         const result = validateSamples(samples.slice(i, i + 1000), schema);
-        if (!result.ok) throw new Error(`${scenario.id}: ${JSON.stringify(result.issues.slice(0, 3))}`);
+        if (!result.ok)
+          throw new Error(`${scenario.id}: ${JSON.stringify(result.issues.slice(0, 3))}`);
       }
       expect(new Set(samples.map((s) => s.id)).size).toBe(samples.length);
       const times = samples.map((s) => Date.parse(s.at));
@@ -78,7 +82,9 @@ describe('scenarios produce the intended excursions', () => {
 
   it('hypertensive surge: a cuff reading reaches 180 systolic or 110 diastolic', () => {
     const { samples } = runWhole('hypertensive-surge');
-    const cuff = samples.filter((s) => s.sbp !== undefined && minuteOf(s) >= 30 && minuteOf(s) <= 45);
+    const cuff = samples.filter(
+      (s) => s.sbp !== undefined && minuteOf(s) >= 30 && minuteOf(s) <= 45,
+    );
     expect(cuff.some((s) => s.sbp! >= 180 || s.dbp! >= 110)).toBe(true);
   });
 
@@ -105,13 +111,23 @@ describe('scenarios produce the intended excursions', () => {
   });
 
   it('emergence agitation: RASS +3 (very agitated, pulling at the line) with a faster heart after the stop', () => {
-    const { samples } = runWhole('emergence-agitation', { monitor: { sedation: { scale: 'RASS', intervalMinutes: 1 } } });
+    const { samples } = runWhole('emergence-agitation', {
+      monitor: { sedation: { scale: 'RASS', intervalMinutes: 1 } },
+    });
     const rass = samples.filter((s) => s.sedation !== undefined && minuteOf(s) > 45);
     expect(Math.max(...rass.map((s) => s.sedation!.score))).toBe(3);
-    const before = values(samples.filter((s) => minuteOf(s) > 40 && minuteOf(s) < 45), 'hr');
+    const before = values(
+      samples.filter((s) => minuteOf(s) > 40 && minuteOf(s) < 45),
+      'hr',
+    );
     // After the 2 minutes of motion artifact, so the count is the patient's, not the artifact's.
-    const during = values(samples.filter((s) => minuteOf(s) > 51 && minuteOf(s) < 54), 'hr');
-    expect(during.reduce((a, v) => a + v, 0) / during.length).toBeGreaterThan(before.reduce((a, v) => a + v, 0) / before.length + 15);
+    const during = values(
+      samples.filter((s) => minuteOf(s) > 51 && minuteOf(s) < 54),
+      'hr',
+    );
+    expect(during.reduce((a, v) => a + v, 0) / during.length).toBeGreaterThan(
+      before.reduce((a, v) => a + v, 0) / before.length + 15,
+    );
   });
 
   it('probe off: SpO2 is missing for 90 s while the other values keep coming', () => {
@@ -126,7 +142,10 @@ describe('scenarios produce the intended excursions', () => {
     const { samples } = runWhole('feed-loss');
     let longestGap = 0;
     for (let i = 1; i < samples.length; i++) {
-      longestGap = Math.max(longestGap, Date.parse(samples[i]!.at) - Date.parse(samples[i - 1]!.at));
+      longestGap = Math.max(
+        longestGap,
+        Date.parse(samples[i]!.at) - Date.parse(samples[i - 1]!.at),
+      );
     }
     expect(longestGap).toBe(181_000);
   });

@@ -26,11 +26,25 @@ export type SimulatorEvent =
   | ({ readonly type: 'desaturate'; readonly toSpo2: number } & Timing)
   /** Breathing slows to toRr; EtCO2 rises with it (alveolar ventilation falls). */
   | ({ readonly type: 'hypoventilate'; readonly toRr: number } & Timing)
-  | ({ readonly type: 'hypertensive-surge'; readonly sbpRise: number; readonly dbpRise: number } & Timing)
+  | ({
+      readonly type: 'hypertensive-surge';
+      readonly sbpRise: number;
+      readonly dbpRise: number;
+    } & Timing)
   /** Sedation deepens to MOAA/S toMoaas; below MOAA/S 3 breathing slows with it. */
   | ({ readonly type: 'oversedate'; readonly toMoaas: number } & Timing)
-  | ({ readonly type: 'vasovagal'; readonly toHr: number; readonly toSbp: number; readonly toDbp: number } & Timing)
-  | ({ readonly type: 'emergence-agitation'; readonly toRass: number; readonly hrRise: number; readonly sbpRise: number } & Timing)
+  | ({
+      readonly type: 'vasovagal';
+      readonly toHr: number;
+      readonly toSbp: number;
+      readonly toDbp: number;
+    } & Timing)
+  | ({
+      readonly type: 'emergence-agitation';
+      readonly toRass: number;
+      readonly hrRise: number;
+      readonly sbpRise: number;
+    } & Timing)
   /** The nurse intervened: everything held ramps back to the drug-driven physiology. */
   | { readonly type: 'recover'; readonly overSeconds: number }
   | { readonly type: 'probe-off'; readonly sensor?: Sensor; readonly seconds?: number }
@@ -70,7 +84,10 @@ const standardInfusion = [
   { atMinute: PRE, event: { type: 'infusion-started' } },
   { atMinute: STOP, event: { type: 'infusion-stopped' } },
 ] as const satisfies readonly TimelineEntry[];
-const standard = { infusion: { doseMgPerKg: 0.5, plannedMinutes: PLANNED }, durationMinutes: STOP + 30 } as const;
+const standard = {
+  infusion: { doseMgPerKg: 0.5, plannedMinutes: PLANNED },
+  durationMinutes: STOP + 30,
+} as const;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -91,7 +108,17 @@ export const SCENARIOS: readonly Scenario[] = [
     patient: { ageYears: 68, hemodynamicSensitivity: 1.6, baseline: { sbp: 148, dbp: 88, hr: 76 } },
     timeline: [
       ...standardInfusion,
-      { atMinute: PRE + 25, event: { type: 'hypertensive-surge', sbpRise: 35, dbpRise: 20, overSeconds: 180, holdSeconds: 600, recoverSeconds: 900 } },
+      {
+        atMinute: PRE + 25,
+        event: {
+          type: 'hypertensive-surge',
+          sbpRise: 35,
+          dbpRise: 20,
+          overSeconds: 180,
+          holdSeconds: 600,
+          recoverSeconds: 900,
+        },
+      },
       { atMinute: PRE + 26, event: { type: 'cuff-now' } },
       { atMinute: PRE + 28, event: { type: 'cuff-now' } },
     ],
@@ -105,8 +132,26 @@ export const SCENARIOS: readonly Scenario[] = [
     patient: { ageYears: 55, sedationSensitivity: 1.5 },
     timeline: [
       ...standardInfusion,
-      { atMinute: PRE + 20, event: { type: 'hypoventilate', toRr: 6, overSeconds: 90, holdSeconds: 240, recoverSeconds: 120 } },
-      { atMinute: PRE + 20.5, event: { type: 'desaturate', toSpo2: 85, overSeconds: 60, holdSeconds: 180, recoverSeconds: 120 } },
+      {
+        atMinute: PRE + 20,
+        event: {
+          type: 'hypoventilate',
+          toRr: 6,
+          overSeconds: 90,
+          holdSeconds: 240,
+          recoverSeconds: 120,
+        },
+      },
+      {
+        atMinute: PRE + 20.5,
+        event: {
+          type: 'desaturate',
+          toSpo2: 85,
+          overSeconds: 60,
+          holdSeconds: 180,
+          recoverSeconds: 120,
+        },
+      },
     ],
   },
   {
@@ -118,7 +163,16 @@ export const SCENARIOS: readonly Scenario[] = [
     patient: { sedationSensitivity: 2.2 },
     timeline: [
       ...standardInfusion,
-      { atMinute: PRE + 25, event: { type: 'oversedate', toMoaas: 1, overSeconds: 180, holdSeconds: 600, recoverSeconds: 600 } },
+      {
+        atMinute: PRE + 25,
+        event: {
+          type: 'oversedate',
+          toMoaas: 1,
+          overSeconds: 180,
+          holdSeconds: 600,
+          recoverSeconds: 600,
+        },
+      },
     ],
   },
   {
@@ -130,7 +184,18 @@ export const SCENARIOS: readonly Scenario[] = [
     patient: { ageYears: 29, baseline: { hr: 68, sbp: 112, dbp: 70 } },
     timeline: [
       ...standardInfusion,
-      { atMinute: PRE + 12, event: { type: 'vasovagal', toHr: 42, toSbp: 78, toDbp: 45, overSeconds: 45, holdSeconds: 180, recoverSeconds: 240 } },
+      {
+        atMinute: PRE + 12,
+        event: {
+          type: 'vasovagal',
+          toHr: 42,
+          toSbp: 78,
+          toDbp: 45,
+          overSeconds: 45,
+          holdSeconds: 180,
+          recoverSeconds: 240,
+        },
+      },
       { atMinute: PRE + 13, event: { type: 'cuff-now' } },
     ],
   },
@@ -144,7 +209,18 @@ export const SCENARIOS: readonly Scenario[] = [
     monitor: { sedation: { scale: 'RASS', intervalMinutes: 2 } },
     timeline: [
       ...standardInfusion,
-      { atMinute: STOP + 3, event: { type: 'emergence-agitation', toRass: 3, hrRise: 25, sbpRise: 20, overSeconds: 60, holdSeconds: 420, recoverSeconds: 300 } },
+      {
+        atMinute: STOP + 3,
+        event: {
+          type: 'emergence-agitation',
+          toRass: 3,
+          hrRise: 25,
+          sbpRise: 20,
+          overSeconds: 60,
+          holdSeconds: 420,
+          recoverSeconds: 300,
+        },
+      },
       { atMinute: STOP + 3.5, event: { type: 'motion', seconds: 120 } },
       { atMinute: STOP + 4, event: { type: 'cuff-now' } },
     ],
@@ -167,7 +243,10 @@ export const SCENARIOS: readonly Scenario[] = [
     description:
       'At minute 20 of the infusion the monitor feed dies: nothing at all arrives for 3 minutes (the screen must show the data as stale, not a stable patient), then it comes back.',
     ...standard,
-    timeline: [...standardInfusion, { atMinute: PRE + 20, event: { type: 'feed-loss', seconds: 180 } }],
+    timeline: [
+      ...standardInfusion,
+      { atMinute: PRE + 20, event: { type: 'feed-loss', seconds: 180 } },
+    ],
   },
 ];
 
@@ -181,7 +260,11 @@ export function scenarioSummaries(): { id: string; title: string; description: s
 }
 
 /** Physiological events become excursions; the rest go to the pump or the monitor. */
-export function applySimulatorEvent(event: SimulatorEvent, physiology: Physiology, monitor: VitalsMonitor): void {
+export function applySimulatorEvent(
+  event: SimulatorEvent,
+  physiology: Physiology,
+  monitor: VitalsMonitor,
+): void {
   const timing = (t: Timing) => ({
     rampSeconds: t.overSeconds,
     holdSeconds: t.holdSeconds ?? Infinity,
@@ -195,34 +278,97 @@ export function applySimulatorEvent(event: SimulatorEvent, physiology: Physiolog
       physiology.applyInfusionEvent(event.type);
       return;
     case 'desaturate':
-      physiology.startExcursion({ channel: 'spo2', mode: 'toward', value: event.toSpo2, ...timing(event) });
+      physiology.startExcursion({
+        channel: 'spo2',
+        mode: 'toward',
+        value: event.toSpo2,
+        ...timing(event),
+      });
       return;
     case 'hypoventilate':
-      physiology.startExcursion({ channel: 'rr', mode: 'toward', value: event.toRr, ...timing(event) });
+      physiology.startExcursion({
+        channel: 'rr',
+        mode: 'toward',
+        value: event.toRr,
+        ...timing(event),
+      });
       return;
     case 'hypertensive-surge':
-      physiology.startExcursion({ channel: 'sbp', mode: 'by', value: event.sbpRise, ...timing(event) });
-      physiology.startExcursion({ channel: 'dbp', mode: 'by', value: event.dbpRise, ...timing(event) });
+      physiology.startExcursion({
+        channel: 'sbp',
+        mode: 'by',
+        value: event.sbpRise,
+        ...timing(event),
+      });
+      physiology.startExcursion({
+        channel: 'dbp',
+        mode: 'by',
+        value: event.dbpRise,
+        ...timing(event),
+      });
       return;
     case 'oversedate':
-      physiology.startExcursion({ channel: 'sedation', mode: 'toward', value: 5 - event.toMoaas, ...timing(event) });
+      physiology.startExcursion({
+        channel: 'sedation',
+        mode: 'toward',
+        value: 5 - event.toMoaas,
+        ...timing(event),
+      });
       return;
     case 'vasovagal':
-      physiology.startExcursion({ channel: 'hr', mode: 'toward', value: event.toHr, ...timing(event) });
-      physiology.startExcursion({ channel: 'sbp', mode: 'toward', value: event.toSbp, ...timing(event) });
-      physiology.startExcursion({ channel: 'dbp', mode: 'toward', value: event.toDbp, ...timing(event) });
+      physiology.startExcursion({
+        channel: 'hr',
+        mode: 'toward',
+        value: event.toHr,
+        ...timing(event),
+      });
+      physiology.startExcursion({
+        channel: 'sbp',
+        mode: 'toward',
+        value: event.toSbp,
+        ...timing(event),
+      });
+      physiology.startExcursion({
+        channel: 'dbp',
+        mode: 'toward',
+        value: event.toDbp,
+        ...timing(event),
+      });
       return;
     case 'emergence-agitation':
-      physiology.startExcursion({ channel: 'sedation', mode: 'toward', value: -event.toRass, ...timing(event) });
-      physiology.startExcursion({ channel: 'hr', mode: 'by', value: event.hrRise, ...timing(event) });
-      physiology.startExcursion({ channel: 'sbp', mode: 'by', value: event.sbpRise, ...timing(event) });
-      physiology.startExcursion({ channel: 'dbp', mode: 'by', value: event.sbpRise * 0.6, ...timing(event) });
+      physiology.startExcursion({
+        channel: 'sedation',
+        mode: 'toward',
+        value: -event.toRass,
+        ...timing(event),
+      });
+      physiology.startExcursion({
+        channel: 'hr',
+        mode: 'by',
+        value: event.hrRise,
+        ...timing(event),
+      });
+      physiology.startExcursion({
+        channel: 'sbp',
+        mode: 'by',
+        value: event.sbpRise,
+        ...timing(event),
+      });
+      physiology.startExcursion({
+        channel: 'dbp',
+        mode: 'by',
+        value: event.sbpRise * 0.6,
+        ...timing(event),
+      });
       return;
     case 'recover':
       physiology.recover(event.overSeconds);
       return;
     case 'probe-off':
-      monitor.startArtifact('probe-off', { sensor: event.sensor ?? 'spo2', durationSeconds: event.seconds ?? Infinity });
+      monitor.startArtifact('probe-off', {
+        sensor: event.sensor ?? 'spo2',
+        durationSeconds: event.seconds ?? Infinity,
+      });
       return;
     case 'probe-on':
       monitor.endArtifact('probe-off');
