@@ -124,8 +124,6 @@ export function defaultPhysioNetDir(): string {
 
 /** An hour of ICU stay is a minute of feed at speed 1 (the hourly charting looks like a monitor). */
 const PHYSIONET_COMPRESSION = 60;
-/** How many records the scenario list offers; any record id can still be started by id. */
-const LISTED_RECORDS = 5;
 
 export interface ScenarioSummary {
   id: string;
@@ -133,12 +131,12 @@ export interface ScenarioSummary {
   description: string;
 }
 
-/** The model scenarios, then a few PhysioNet stays when the data set is present. */
+/** The model scenarios, then every PhysioNet stay of the data set (when present), so a trainer can replay any of them. */
 export async function listScenarios(physioNetDir: string | null): Promise<ScenarioSummary[]> {
   const scenarios = scenarioSummaries();
   if (physioNetDir === null || !existsSync(physioNetDir)) return scenarios;
   const files = await listPhysioNetRecords(physioNetDir);
-  const records = files.slice(0, LISTED_RECORDS).map((path) => {
+  const records = files.map((path) => {
     const recordId = (path.split(/[\\/]/).pop() ?? path).replace(/\.txt$/, '');
     return {
       id: `${PHYSIONET_SCENARIO_PREFIX}${recordId}`,

@@ -159,6 +159,10 @@ describe('a PhysioNet replay', () => {
           token: tokens.trainer,
         },
       );
+      // Every one of the 200 records can be chosen, not only a sample of them.
+      expect(scenarios.body.scenarios.filter((s) => s.id.startsWith('physionet:'))).toHaveLength(
+        200,
+      );
       const replay = scenarios.body.scenarios.find((s) => s.id.startsWith('physionet:'));
       expect(replay).toBeDefined();
       const chairId = await createChair(t.url, tokens.admin, 'Sim ICU replay');
