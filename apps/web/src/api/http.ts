@@ -143,7 +143,19 @@ function toIso(t: Date | number | string): string {
   return typeof t === 'string' ? t : new Date(t).toISOString();
 }
 
-export function createApiClient(options: ApiClientOptions): ApiClient {
+/** A typed JSON request against the Chairside API: the token, the contract's error body, a schema check of the answer. */
+export type ApiRequest = <T>(
+  method: string,
+  path: string,
+  schema: z.ZodType<T>,
+  body?: unknown,
+) => Promise<T>;
+
+/**
+ * The one way the dashboard talks HTTP to the server; feature modules (e.g. the trainer
+ * console's simulator calls) build their methods on it rather than on fetch.
+ */
+export function createRequest(options: ApiClientOptions): ApiRequest {
   const base = `${options.baseUrl ?? ''}${API_BASE_PATH}`;
   const doFetch =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -209,6 +221,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     return parsed.data;
   }
+
+  return request;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const request = createRequest(options);
 
   return {
     login: (credentials) => request('POST', '/auth/login', LoginResultSchema, credentials),
