@@ -640,6 +640,13 @@ describe('the rest of the API surface', () => {
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     });
     expect(JSON.stringify(res.body.components.schemas['Sample'])).toContain('spo2');
+    // The answers a device must handle are documented, the database outage included.
+    const ingest = res.body.paths['/chairs/{chairId}/vitals']?.['post'] as {
+      responses: Record<string, unknown>;
+    };
+    expect(Object.keys(ingest.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404', '413', '503']),
+    );
   });
 
   it('sends security headers', async () => {

@@ -113,8 +113,21 @@ export function buildOpenApiDocument(): JsonSchema {
       '/health': {
         get: {
           summary: 'Liveness',
+          description:
+            'With REDIS_URL the answer also says whether this process reaches Redis, its process id and how many chairs it evaluates alarms for; still 200 when Redis is lost (the process keeps serving its own clients).',
           security: [],
-          responses: { '200': ok('Up', object({ status: { const: 'ok' } })) },
+          responses: {
+            '200': ok('Up', {
+              type: 'object',
+              properties: {
+                status: { const: 'ok' },
+                redis: { enum: ['connected', 'lost'] },
+                process: { type: 'string' },
+                alarmChairs: { type: 'integer' },
+              },
+              required: ['status'],
+            }),
+          },
         },
       },
       '/auth/login': {
@@ -233,6 +246,9 @@ export function buildOpenApiDocument(): JsonSchema {
             ...errors,
             '404': error('Unknown chair'),
             '413': error('Body over 1 MB'),
+            '503': error(
+              'The database cannot be reached: nothing was stored; retry after the Retry-After seconds (`store_unavailable`)',
+            ),
             '415': error('Body is not application/json'),
           },
         },
