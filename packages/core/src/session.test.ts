@@ -8,6 +8,9 @@ import {
   infusionDose,
   nextSessionState,
   SessionCreateSchema,
+  SessionEventInputSchema,
+  SessionEventSchema,
+  aldreteDischargeRefusal,
 } from './session';
 import type { SessionEvent } from './session';
 
@@ -99,5 +102,78 @@ describe('baseline', () => {
     ]);
     expect(b).toEqual({ hr: 72, sbp: 135, dbp: 85, spo2: 98, rr: null, samples: 4 });
     expect(computeBaseline([])).toBeNull();
+  });
+});
+
+describe('the modified Aldrete score recorded with a discharge', () => {
+  const ready = {
+    activity: 2,
+    respiration: 2,
+    circulation: 1,
+    consciousness: 2,
+    spo2: 2,
+    total: 9,
+  } as const;
+
+  it('accepts a discharge with the five items and their total, and one without a score', () => {
+    expect(SessionEventInputSchema.parse({ type: 'discharged', aldrete: ready })).toEqual({
+      type: 'discharged',
+      aldrete: ready,
+    });
+    expect(SessionEventInputSchema.parse({ type: 'discharged' })).toEqual({ type: 'discharged' });
+  });
+
+  it('names the field at fault: item out of 0-2, a wrong total, a missing item, an extra field', () => {
+    const issuesOf = (aldrete: unknown) => {
+      const r = SessionEventInputSchema.safeParse({ type: 'discharged', aldrete });
+      return r.success ? [] : r.error.issues.map((i) => [i.path.join('.'), i.message]);
+    };
+    expect(issuesOf({ ...ready, activity: 3 })).toEqual([
+      ['aldrete.activity', 'each Aldrete item scores 0, 1 or 2'],
+    ]);
+    expect(issuesOf({ ...ready, spo2: 1.5 })).toEqual([
+      ['aldrete.spo2', 'each Aldrete item scores 0, 1 or 2'],
+    ]);
+    expect(issuesOf({ ...ready, total: 10 })).toEqual([
+      ['aldrete.total', 'total 10 is not the sum of the five items (9)'],
+    ]);
+    const { consciousness: _left, ...missing } = ready;
+    expect(issuesOf(missing).map(([path]) => path)).toEqual(['aldrete.consciousness']);
+    expect(issuesOf({ ...ready, signedBy: 'amy' })[0]?.[0]).toBe('aldrete');
+  });
+
+  it('takes a score only with the discharge', () => {
+    const r = SessionEventInputSchema.safeParse({ type: 'infusion-stopped', aldrete: ready });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['aldrete']);
+  });
+
+  it('allows discharge at a total of 9 or more and refuses below, naming the low items', () => {
+    expect(aldreteDischargeRefusal(ready)).toBeNull();
+    expect(aldreteDischargeRefusal({ ...ready, circulation: 2, total: 10 })).toBeNull();
+    expect(aldreteDischargeRefusal({ ...ready, spo2: 1, total: 8 })).toBe(
+      'modified Aldrete 8/10 is below 9, the minimum for discharge (Circulation 1, SpO2 1); keep the patient in recovery and score again',
+    );
+    // An item at 0 can never reach 9: 2+2+2+2+0 = 8.
+    expect(
+      aldreteDischargeRefusal({
+        activity: 2,
+        respiration: 0,
+        circulation: 2,
+        consciousness: 2,
+        spo2: 2,
+        total: 8,
+      }),
+    ).toMatch(/^modified Aldrete 8\/10 is below 9.*\(Respiration 0\)/);
+  });
+
+  it('keeps the score on the event a session reports', () => {
+    const event = SessionEventSchema.parse({
+      type: 'discharged',
+      at: '2026-11-21T10:40:00.000Z',
+      by: 'amy',
+      aldrete: ready,
+    });
+    expect(event.aldrete).toEqual(ready);
   });
 });

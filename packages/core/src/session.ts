@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALDRETE_DISCHARGE_MIN, ALDRETE_ITEMS, ALDRETE_ITEM_NAMES, aldreteResult } from './aldrete';
 
 export const SESSION_STATES = [
   'pre-infusion',
@@ -60,16 +61,80 @@ export const SessionCreateSchema = z.strictObject({
 });
 export type SessionCreate = z.infer<typeof SessionCreateSchema>;
 
-export const SessionEventInputSchema = z.strictObject({
-  type: z.enum(SESSION_EVENT_TYPES),
-  at: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).optional(),
+const AldreteItemScoreSchema = z.union([z.literal(0), z.literal(1), z.literal(2)], {
+  error: 'each Aldrete item scores 0, 1 or 2',
 });
+
+/**
+ * The modified Aldrete score the nurse recorded at discharge (CLINICAL.md section 4): the five
+ * items 0-2 and their total. The total is sent, not only derived, so a client that added it
+ * up wrongly is told so instead of having its chart entry silently changed.
+ */
+export const AldreteRecordSchema = z
+  .strictObject({
+    activity: AldreteItemScoreSchema,
+    respiration: AldreteItemScoreSchema,
+    circulation: AldreteItemScoreSchema,
+    consciousness: AldreteItemScoreSchema,
+    spo2: AldreteItemScoreSchema,
+    total: z.number().int().min(0).max(10),
+  })
+  .check((ctx) => {
+    const sum = ALDRETE_ITEMS.reduce((t, item) => t + ctx.value[item], 0);
+    if (sum !== ctx.value.total) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.total,
+        path: ['total'],
+        message: `total ${ctx.value.total} is not the sum of the five items (${sum})`,
+      });
+    }
+  });
+export type AldreteRecord = z.infer<typeof AldreteRecordSchema>;
+
+/**
+ * Why a recorded score does not allow discharge, in the nurse's words, or null when it does.
+ * CLINICAL.md section 4: total >= 9 to discharge. An item at 0 always falls short (the other
+ * four make at most 8), and the message names every item below 2.
+ */
+export function aldreteDischargeRefusal(record: AldreteRecord): string | null {
+  const result = aldreteResult(record);
+  if (result.ready) return null;
+  const low = result.low.map((l) => `${ALDRETE_ITEM_NAMES[l.item]} ${l.score}`).join(', ');
+  return `modified Aldrete ${record.total}/10 is below ${ALDRETE_DISCHARGE_MIN}, the minimum for discharge (${low}); keep the patient in recovery and score again`;
+}
+
+/** "Aldrete 9/10 (Activity 2, Respiration 2, Circulation 1, Consciousness 2, SpO2 2)". */
+export function aldreteRecordText(record: AldreteRecord): string {
+  const items = ALDRETE_ITEMS.map((item) => `${ALDRETE_ITEM_NAMES[item]} ${record[item]}`);
+  return `Aldrete ${record.total}/10 (${items.join(', ')})`;
+}
+
+export const SessionEventInputSchema = z
+  .strictObject({
+    type: z.enum(SESSION_EVENT_TYPES),
+    at: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]).optional(),
+    /** Only with `discharged`: the discharge-readiness score recorded with it. */
+    aldrete: AldreteRecordSchema.optional(),
+  })
+  .check((ctx) => {
+    if (ctx.value.aldrete !== undefined && ctx.value.type !== 'discharged') {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value.aldrete,
+        path: ['aldrete'],
+        message: 'an Aldrete score is recorded with the "discharged" event only',
+      });
+    }
+  });
 export type SessionEventInput = z.infer<typeof SessionEventInputSchema>;
 
 export const SessionEventSchema = z.object({
   type: z.enum(SESSION_EVENT_TYPES),
   at: z.string(),
   by: z.string(),
+  /** On a discharge scored in recovery: the modified Aldrete score it was decided on. */
+  aldrete: AldreteRecordSchema.optional(),
 });
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
 

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AldreteRecordSchema,
   BaselineSchema,
   MAX_FUTURE_SKEW_MS,
+  aldreteDischargeRefusal,
   allowedSessionEvents,
   computeBaseline,
   nextSessionState,
 } from '@chairside/core';
 import type {
+  AldreteRecord,
   Baseline,
   Chair,
   Session,
@@ -27,6 +30,12 @@ function parseBaseline(json: string | null): Baseline | null {
   if (json === null) return null;
   const parsed = BaselineSchema.safeParse(JSON.parse(json));
   return parsed.success ? parsed.data : null;
+}
+
+function parseAldrete(json: string | null): AldreteRecord | undefined {
+  if (json === null) return undefined;
+  const parsed = AldreteRecordSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : undefined;
 }
 
 function toSession(row: SessionRow, events: SessionEvent[]): Session {
@@ -50,7 +59,7 @@ export async function loadSessions(db: ChairsideDb, rows: SessionRow[]): Promise
   if (rows.length === 0) return [];
   const eventRows = await db
     .selectFrom('session_events')
-    .select(['session_id', 'type', 'at', 'by'])
+    .select(['session_id', 'type', 'at', 'by', 'aldrete'])
     .where(
       'session_id',
       'in',
@@ -61,7 +70,13 @@ export async function loadSessions(db: ChairsideDb, rows: SessionRow[]): Promise
   const bySession = new Map<string, SessionEvent[]>();
   for (const e of eventRows) {
     const list = bySession.get(e.session_id) ?? [];
-    list.push({ type: e.type, at: new Date(e.at).toISOString(), by: e.by });
+    const aldrete = parseAldrete(e.aldrete);
+    list.push({
+      type: e.type,
+      at: new Date(e.at).toISOString(),
+      by: e.by,
+      ...(aldrete === undefined ? {} : { aldrete }),
+    });
     bySession.set(e.session_id, list);
   }
   return rows.map((r) => toSession(r, bySession.get(r.id) ?? []));
@@ -203,6 +218,11 @@ export async function applySessionEvent(
         `cannot apply "${input.type}" to a session that is ${row.state}; allowed now: ${allowed.length > 0 ? allowed.join(', ') : 'nothing (the session is closed)'}`,
       );
     }
+    // CLINICAL.md section 4: total >= 9 to discharge. The section names no exception, so a
+    // recorded score below it is refused outright: the patient stays in recovery.
+    const refusal = input.aldrete === undefined ? null : aldreteDischargeRefusal(input.aldrete);
+    if (refusal !== null)
+      throw conflict('aldrete_below_discharge_minimum', `discharge refused: ${refusal}`);
     const last = await trx
       .selectFrom('session_events')
       .select('at')
@@ -245,13 +265,25 @@ export async function applySessionEvent(
       .execute();
     await trx
       .insertInto('session_events')
-      .values({ session_id: sessionId, type: input.type, at, by: actor })
+      .values({
+        session_id: sessionId,
+        type: input.type,
+        at,
+        by: actor,
+        aldrete: input.aldrete === undefined ? null : JSON.stringify(input.aldrete),
+      })
       .execute();
     await recordAudit(trx, {
       who: actor,
       at: now,
       action: `session.${input.type}`,
-      detail: { sessionId, chairId: row.chair_id, from: row.state, to: next },
+      detail: {
+        sessionId,
+        chairId: row.chair_id,
+        from: row.state,
+        to: next,
+        ...(input.aldrete === undefined ? {} : { aldrete: input.aldrete }),
+      },
     });
     const [session] = await loadSessions(trx, [{ ...row, state: next, baseline }]);
     if (session === undefined) throw notFound(`session "${sessionId}" does not exist`);

@@ -270,6 +270,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '004_discharge_aldrete': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The modified Aldrete score a discharge was decided on, as JSON, kept with that event.
+      await db.schema.alterTable('session_events').addColumn('aldrete', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type {
   AlertChangeType,
   AlertKind,
@@ -52,6 +52,8 @@ export interface SessionEventsTable {
   type: SessionEventType;
   at: number;
   by: string;
+  /** JSON of the discharge's modified Aldrete score (migration 004); null on other events. */
+  aldrete: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SamplesTable {
