@@ -30,6 +30,8 @@ import {
 } from './http/routes';
 import type { LoginRateLimit } from './http/routes';
 import { createRealtime } from './realtime/sockets';
+import type { RealtimeOptions } from './realtime/sockets';
+import type { Relay } from './realtime/relay';
 import type { ChairsideIo } from './realtime/sockets';
 import { migrateToLatest, openStore } from './store/database';
 import { ScaleOut } from './scale';
@@ -57,6 +59,8 @@ export interface ChairsideServerOptions {
   physioNetDir?: string | null;
   /** `redis://...` (REDIS_URL): several processes share one live view and one alarm owner per chair. */
   redisUrl?: string;
+  /** Bounds of the relay for dashboards that fall behind (tests make them small). */
+  relay?: RealtimeOptions['relay'];
   /** Prefix of the Redis keys and channels (default `chairside:`; tests use one of their own). */
   redisKeyPrefix?: string;
 }
@@ -72,6 +76,8 @@ export interface ChairsideServer {
   app: Express;
   httpServer: HttpServer;
   io: ChairsideIo;
+  /** Stored samples and alert changes to the dashboards: coalescing, cursors, slow clients. */
+  relay: Relay;
   db: ChairsideDb;
   /** Announcements after commit: stored samples, changed chairs (the alarm engine plugs in here). */
   events: DomainEvents;
@@ -224,7 +230,10 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   app.use(errorHandler(logger));
 
   const httpServer = createServer(app);
-  const io = createRealtime(httpServer, context, logger, alarms);
+  const { io, relay } = createRealtime(httpServer, context, logger, alarms, {
+    crossProcess: scale !== null,
+    ...(options.relay === undefined ? {} : { relay: options.relay }),
+  });
   scale?.attach(io);
 
   let readying: Promise<void> | null = null;
@@ -261,6 +270,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       // Runs feed through our own sockets and write to the store: they end (and are recorded) first.
       await simulator.close();
       scale?.dropIfLost();
+      relay.close();
       await io.close();
       await httpClosed;
       clearTimeout(force);
@@ -298,6 +308,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     app,
     httpServer,
     io,
+    relay,
     db,
     events,
     context,

@@ -67,6 +67,13 @@ export interface Sample {
 
 /** A sample as stored and broadcast: the server adds where, when and by whom. */
 export interface StoredSample extends Sample {
+  /**
+   * The server's arrival number, increasing across all chairs: a dashboard that reconnects
+   * hands back the last one it saw and receives everything stored after it (its cursor).
+   * Always set by the server; optional so that samples built outside it (fixtures, replays of
+   * recordings) need not invent one.
+   */
+  seq?: number;
   id: string;
   chairId: string;
   sessionId: string | null;
@@ -76,6 +83,7 @@ export interface StoredSample extends Sample {
 }
 
 export const StoredSampleSchema = z.object({
+  seq: z.number().int().optional(),
   id: z.string(),
   at: z.string(),
   hr: z.number().optional(),

@@ -5,8 +5,21 @@ import type { Chair } from './chair';
 import type { ErrorBody } from './errors';
 import type { SampleInput, StoredSample } from './sample';
 
+const cursor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Where a dashboard stands: the last sample `seq` and the last alert change `seq` it has. */
+export const RelayCursorSchema = z.strictObject({ samples: cursor, alerts: cursor });
+export type RelayCursor = z.infer<typeof RelayCursorSchema>;
+
 export const SubscribeSchema = z.strictObject({
   chairIds: z.array(z.string().min(1)).max(1000).optional(),
+  /**
+   * A reconnecting dashboard's cursor (from the last `subscribe` ack and the `seq` of what it
+   * received since): everything stored after it is sent before live messages resume.
+   */
+  since: RelayCursorSchema.optional(),
+  /** One `vitals-batch` message per server turn instead of a `vitals` message per chair. */
+  coalesce: z.boolean().optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeSchema>;
 
@@ -16,7 +29,16 @@ export const SocketVitalsSchema = z.strictObject({
   samples: z.array(z.unknown()),
 });
 
-export type SubscribeAck = { ok: true } | { ok: false; error: ErrorBody['error'] };
+export type SubscribeAck =
+  | {
+      ok: true;
+      /** Where the dashboard stands now that it is live; send it back as `since` next time. */
+      cursor: RelayCursor;
+      replayed: { samples: number; alerts: number };
+      /** More was missed than a replay carries: reload the history over HTTP. */
+      truncated: boolean;
+    }
+  | { ok: false; error: ErrorBody['error'] };
 export type IngestAck =
   { ok: true; accepted: number; duplicates: number } | { ok: false; error: ErrorBody['error'] };
 
@@ -27,8 +49,13 @@ export interface VitalsMessage {
 
 export interface ServerToClientEvents {
   vitals: (message: VitalsMessage) => void;
-  /** Raised, changed, acknowledged, cleared or escalated (escalations also reach every charge nurse and admin). */
-  alert: (message: { alert: Alert }) => void;
+  /** For a `coalesce` subscription: what was stored during one server turn, per chair. */
+  'vitals-batch': (message: { batches: VitalsMessage[] }) => void;
+  /**
+   * Raised, changed, acknowledged, cleared or escalated (escalations also reach every charge
+   * nurse and admin); `seq` numbers the change (the alert cursor).
+   */
+  alert: (message: { alert: Alert; seq: number }) => void;
   /** A chair's shared audio pause began, or ended early. */
   'audio-pause': (message: AudioPauseMessage) => void;
   chair: (message: { chair: Chair }) => void;

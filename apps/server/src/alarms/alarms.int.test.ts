@@ -50,7 +50,7 @@ afterAll(async () => {
 async function watcher(role: Role, chairIds?: string[]): Promise<TestSocket> {
   const socket = await connectSocket(url, tokens[role]);
   sockets.push(socket);
-  expect(await askSubscribe(socket, chairIds === undefined ? {} : { chairIds })).toEqual({
+  expect(await askSubscribe(socket, chairIds === undefined ? {} : { chairIds })).toMatchObject({
     ok: true,
   });
   return socket;

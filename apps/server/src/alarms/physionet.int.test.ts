@@ -53,7 +53,7 @@ beforeAll(async () => {
   t = await startTestServer({ clock });
   tokens = await tokensForAllRoles(t.url);
   watcher = await connectSocket(t.url, tokens.charge);
-  expect(await askSubscribe(watcher, {})).toEqual({ ok: true });
+  expect(await askSubscribe(watcher, {})).toMatchObject({ ok: true });
 });
 afterAll(async () => {
   if (!HAVE_DATA) return;

@@ -20,12 +20,13 @@ let clock: TestClock;
 let dispose: () => Promise<void>;
 let chairId: string;
 let service: AlarmService;
-let changes: AlertChange[];
+let changes: (AlertChange & { seq: number })[];
 
 function stored(fromS: number, toS: number, hr: number): StoredSample[] {
   const out: StoredSample[] = [];
   for (let s = fromS; s < toS; s++)
     out.push({
+      seq: s + 1,
       id: `s-${s}`,
       at: iso(T0 + s * 1000),
       source: 'device',

@@ -87,7 +87,8 @@ export interface AlarmServiceOptions {
 
 export interface AlarmEvents {
   /** A stored alert change (after commit), to broadcast. */
-  alertChanged: Listeners<[change: AlertChange]>;
+  /** With the `seq` of the stored change: the dashboards' alert cursor. */
+  alertChanged: Listeners<[change: AlertChange & { seq: number }]>;
   /** An audio pause began or ended early (after commit). */
   audioPauseChanged: Listeners<[message: AudioPauseMessage]>;
 }
@@ -521,8 +522,10 @@ export class AlarmService {
   }
 
   async #store(changes: readonly AlertChange[], now: number, by: string | null): Promise<void> {
-    await persistAlertChanges(this.#ctx.db, changes, now, by);
-    for (const change of changes) this.events.alertChanged.emit(change);
+    const seqs = await persistAlertChanges(this.#ctx.db, changes, now, by);
+    changes.forEach((change, i) => {
+      this.events.alertChanged.emit({ ...change, seq: seqs[i] ?? 0 });
+    });
   }
 
   /** A new alarm worse than anything sounding when the pause began ends the pause for everyone. */

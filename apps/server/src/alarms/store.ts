@@ -60,8 +60,10 @@ export async function persistAlertChanges(
   changes: readonly AlertChange[],
   now: number,
   by: string | null,
-): Promise<void> {
-  if (changes.length === 0) return;
+): Promise<number[]> {
+  if (changes.length === 0) return [];
+  // The `seq` of each change, in order: the dashboards' alert cursor (realtime/relay.ts).
+  const seqs: number[] = [];
   await db.transaction().execute(async (trx) => {
     for (const { type, alert } of changes) {
       const state = deriveAlertState(alert);
@@ -91,7 +93,7 @@ export async function persistAlertChanges(
         .values(row)
         .onConflict((oc) => oc.column('id').doUpdateSet(update))
         .execute();
-      await trx
+      const change = await trx
         .insertInto('alert_changes')
         .values({
           alert_id: alert.id,
@@ -103,7 +105,9 @@ export async function persistAlertChanges(
           at: now,
           by: type === 'acknowledged' ? by : null,
         })
-        .execute();
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      seqs.push(change.seq);
       // Acknowledgments also join the clinic's audit trail, beside logins and limit changes.
       if (type === 'acknowledged' && by !== null)
         await recordAudit(trx, {
@@ -120,6 +124,7 @@ export async function persistAlertChanges(
         });
     }
   });
+  return seqs;
 }
 
 export async function findAlert(db: ChairsideDb, alertId: string): Promise<Alert | null> {

@@ -53,8 +53,14 @@ describe('ingestVitals', () => {
       { id: 'm', at: T0, sbp: 120, dbp: 80, source: 'manual' },
       { id: 'd', at: T0 + 1, hr: 70, source: 'device' },
     ]);
+    // Arrival numbers, in the caller's order: the dashboards' reconnect cursor.
+    expect(stored.map((s) => s.seq)).toEqual([
+      expect.any(Number) as number,
+      (stored[0]?.seq ?? 0) + 1,
+    ]);
     expect(stored).toEqual<StoredSample[]>([
       {
+        seq: expect.any(Number) as number,
         id: 'm',
         at: '2026-11-21T09:00:00.000Z',
         sbp: 120,
@@ -66,6 +72,7 @@ describe('ingestVitals', () => {
         enteredBy: 'nurse1',
       },
       {
+        seq: expect.any(Number) as number,
         id: 'd',
         at: '2026-11-21T09:00:00.001Z',
         hr: 70,

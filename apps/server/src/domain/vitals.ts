@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createSampleSchema, toErrorIssues, validateSamples } from '@chairside/core';
 import type { Sample, SampleSchema, StoredSample, User } from '@chairside/core';
-import type { SamplesTable } from '../store/schema';
 import { assertChairExists } from './chairs';
 import type { DomainContext } from './context';
 import { forbidden, invalid } from './errors';
-import { openSessionRow } from './sessions';
+import { sampleWriterFor, toStoredSample } from './sample-writer';
+import type { SampleRow } from './sample-writer';
+
+export { toStoredSample };
 
 export interface IngestResult {
   accepted: number;
@@ -15,15 +17,7 @@ export interface IngestResult {
   stored: StoredSample[];
 }
 
-type SampleRow = Omit<SamplesTable, 'seq'>;
-
-function toRow(
-  s: Sample,
-  chairId: string,
-  sessionId: string | null,
-  receivedAt: number,
-  actor: User,
-): SampleRow {
+function toRow(s: Sample, chairId: string, receivedAt: number, actor: User): SampleRow {
   return {
     chair_id: chairId,
     id: s.id ?? randomUUID(),
@@ -39,33 +33,9 @@ function toRow(
     sedation_scale: s.sedation?.scale ?? null,
     sedation_score: s.sedation?.score ?? null,
     entered_by: s.source === 'manual' ? actor.username : null,
-    session_id: sessionId,
+    // The chair's open session, read by the writer inside the storing transaction.
+    session_id: null,
   };
-}
-
-export function toStoredSample(r: SampleRow): StoredSample {
-  const out: StoredSample = {
-    id: r.id,
-    at: new Date(r.at).toISOString(),
-    source: r.source,
-    chairId: r.chair_id,
-    sessionId: r.session_id,
-    receivedAt: new Date(r.received_at).toISOString(),
-    enteredBy: r.entered_by,
-  };
-  if (r.hr !== null) out.hr = r.hr;
-  if (r.sbp !== null) out.sbp = r.sbp;
-  if (r.dbp !== null) out.dbp = r.dbp;
-  if (r.spo2 !== null) out.spo2 = r.spo2;
-  if (r.rr !== null) out.rr = r.rr;
-  if (r.etco2 !== null) out.etco2 = r.etco2;
-  if (r.sedation_scale !== null && r.sedation_score !== null) {
-    out.sedation =
-      r.sedation_scale === 'MOAA/S'
-        ? { scale: 'MOAA/S', score: r.sedation_score }
-        : { scale: 'RASS', score: r.sedation_score };
-  }
-  return out;
 }
 
 // zod compiles a schema on first use: build it once per clock, not once per reading.
@@ -81,9 +51,11 @@ function sampleSchemaFor(clock: () => number): SampleSchema {
 
 /**
  * The one way readings enter Chairside, for HTTP and Socket.io alike: validate (core schemas,
- * the server's clock), check the chair and the sender's right to this source, attach the
- * chair's open session, store the whole batch in one transaction (a resent id is skipped,
- * not doubled) and, only after the commit, announce the newly stored samples.
+ * the server's clock), check the sender's right to this source, then store the whole batch in
+ * one transaction with the chair's open session (a resent id is skipped, not doubled; an
+ * unknown chair is a 404) and, only after the commit, announce the newly stored samples.
+ * The transaction may hold other callers' batches of the same moment too (group commit, see
+ * SampleWriter): that changes the cost of a reading, not what any caller is told.
  */
 export async function ingestVitals(
   ctx: DomainContext,
@@ -105,27 +77,11 @@ export async function ingestVitals(
   }
 
   const receivedAt = ctx.clock();
-  const stored = await ctx.db.transaction().execute(async (trx) => {
-    await assertChairExists(trx, chairId);
-    const session = await openSessionRow(trx, chairId);
-    const rows = samples.map((s) => toRow(s, chairId, session?.id ?? null, receivedAt, actor));
-    const inserted = await trx
-      .insertInto('samples')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['chair_id', 'id']).doNothing())
-      .returning('id')
-      .execute();
-    // Keep the caller's order; a batch that repeats an id stores (and reports) it once.
-    const insertedIds = new Set(inserted.map((r) => r.id));
-    const fresh: SampleRow[] = [];
-    for (const row of rows) {
-      if (insertedIds.delete(row.id)) fresh.push(row);
-    }
-    return fresh.map(toStoredSample);
-  });
+  const rows = samples.map((s) => toRow(s, chairId, receivedAt, actor));
+  const { stored, duplicates } = await sampleWriterFor(ctx.db).write(chairId, rows);
 
   if (stored.length > 0) ctx.events.samplesStored.emit(chairId, stored);
-  return { accepted: stored.length, duplicates: samples.length - stored.length, stored };
+  return { accepted: stored.length, duplicates, stored };
 }
 
 export const DEFAULT_VITALS_LIMIT = 1000;

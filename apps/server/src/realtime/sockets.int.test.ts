@@ -70,8 +70,8 @@ describe('live vitals', () => {
   it('delivers HTTP-ingested samples to a client subscribed to that chair, not to one subscribed to another', async () => {
     const watcherA = await socketFor('nurse');
     const watcherB = await socketFor('charge');
-    expect(await subscribe(watcherA, [chairA])).toEqual({ ok: true });
-    expect(await subscribe(watcherB, [chairB])).toEqual({ ok: true });
+    expect(await subscribe(watcherA, [chairA])).toMatchObject({ ok: true });
+    expect(await subscribe(watcherB, [chairB])).toMatchObject({ ok: true });
     const seenByB = collect(watcherB, 'vitals');
 
     const arriving = nextEvent(watcherA, 'vitals');

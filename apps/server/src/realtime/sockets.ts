@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { DefaultEventsMap, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import {
   AcknowledgeRequestSchema,
@@ -10,10 +10,12 @@ import {
   toErrorIssues,
 } from '@chairside/core';
 import type {
+  Alert,
   ClientToServerEvents,
   ErrorBody,
   Permission,
   ServerToClientEvents,
+  StoredSample,
   User,
 } from '@chairside/core';
 import type { Logger } from 'pino';
@@ -24,9 +26,17 @@ import type { AuthContext } from '../domain/auth';
 import { DomainError, forbidden, invalid, notFound, storeUnavailable } from '../domain/errors';
 import { isStoreUnavailable } from '../store/database';
 import { ingestVitals } from '../domain/vitals';
+import { Relay } from './relay';
+import type { RelayOptions } from './relay';
 
-// No server-to-server events yet (the Redis adapter issue may add some).
-type InterServerEvents = DefaultEventsMap;
+/**
+ * Between server processes (Redis): what one process stored or raised, for the dashboards
+ * connected to the others (each process relays to its own, see relay.ts).
+ */
+interface InterServerEvents {
+  'relay:samples': (chairId: string, samples: StoredSample[]) => void;
+  'relay:alert': (alert: Alert, seq: number, escalated: boolean) => void;
+}
 export interface SocketData {
   user: User;
   /** Epoch ms when the handshake token expires; the socket is closed then. */
@@ -51,7 +61,6 @@ export const chairRoom = (chairId: string): string => `chair:${chairId}`;
 export const ALL_CHAIRS_ROOM = 'chairs:all';
 /** Every socket of one role, whatever it subscribed to: escalations reach charge nurses and admins. */
 export const roleRoom = (role: User['role']): string => `role:${role}`;
-const ESCALATION_ROOMS = [roleRoom('charge'), roleRoom('admin')];
 
 // setTimeout's limit (about 24.8 days); tokens live 12 h, so this only guards odd clocks.
 const MAX_TIMER_MS = 2_147_483_647;
@@ -109,16 +118,38 @@ function handle<S extends z.ZodType, R extends object>(
   });
 }
 
+export interface RealtimeOptions {
+  /** Several processes share one live view (Redis adapter): relay what the others store. */
+  crossProcess?: boolean;
+  /** Bounds for slow dashboards (tests make them small). */
+  relay?: Pick<RelayOptions, 'maxBufferedBytes' | 'maxQueuedPackets' | 'drainCheckMs'>;
+}
+
+export interface Realtime {
+  io: ChairsideIo;
+  relay: Relay;
+}
+
 export function createRealtime(
   httpServer: HttpServer,
   ctx: AuthContext,
   logger: Logger,
   alarms: AlarmService,
-): ChairsideIo {
+  options: RealtimeOptions = {},
+): Realtime {
   const io: ChairsideIo = new Server(httpServer, {
     // Samples batches may reach 1000 per message; stay in line with the HTTP body limit.
     maxHttpBufferSize: 1_000_000,
     serveClient: false,
+  });
+  const relay = new Relay({
+    db: ctx.db,
+    logger,
+    ...options.relay,
+    broadcast: (socketIds: string[], event: 'vitals' | 'vitals-batch', message: unknown) => {
+      // One encoding for every socket of the group (this process's sockets only).
+      (io.local.to(socketIds).emit as (e: string, m: unknown) => boolean)(event, message);
+    },
   });
 
   io.use((socket, next) => {
@@ -158,7 +189,12 @@ export function createRealtime(
       });
     }
 
-    handle(socket, logger, 'subscribe', SubscribeSchema, 'vitals:read', async ({ chairIds }) => {
+    socket.once('disconnect', () => {
+      relay.remove(socket.id);
+    });
+
+    handle(socket, logger, 'subscribe', SubscribeSchema, 'vitals:read', async (request) => {
+      const { chairIds } = request;
       const wanted = new Set<string>();
       if (chairIds === undefined) {
         wanted.add(ALL_CHAIRS_ROOM);
@@ -175,8 +211,13 @@ export function createRealtime(
         if (room !== socket.id && !room.startsWith('role:') && !wanted.has(room))
           await socket.leave(room);
       }
+      // The rooms carry audio pauses; samples and alerts go through the relay (cursors).
       await socket.join([...wanted]);
-      return {};
+      return relay.subscribe(socket, {
+        chairIds: chairIds ?? null,
+        coalesce: request.coalesce ?? false,
+        ...(request.since === undefined ? {} : { since: request.since }),
+      });
     });
 
     handle(
@@ -201,25 +242,34 @@ export function createRealtime(
     );
   });
 
-  // After commit: the newly stored samples to whoever watches that chair, and session changes
-  // to everyone (every connected socket is authenticated).
+  // After commit: the newly stored samples to whoever watches that chair (the relay), and
+  // session changes to everyone (every connected socket is authenticated).
   ctx.events.samplesStored.add((chairId, samples) => {
-    io.to([chairRoom(chairId), ALL_CHAIRS_ROOM]).emit('vitals', { chairId, samples });
+    relay.samplesStored(chairId, samples);
+    if (options.crossProcess === true) io.serverSideEmit('relay:samples', chairId, samples);
   });
   ctx.events.chairChanged.add((chair) => {
     io.emit('chair', { chair });
   });
   // Alert changes after they were stored; an escalation also reaches every charge nurse and
-  // admin, whatever chairs they watch (Socket.io sends it once to a socket in several rooms).
-  alarms.events.alertChanged.add(({ type, alert }) => {
-    const rooms = [chairRoom(alert.chairId), ALL_CHAIRS_ROOM];
-    if (type === 'escalated') rooms.push(...ESCALATION_ROOMS);
-    io.to(rooms).emit('alert', { alert });
+  // admin, whatever chairs they watch.
+  alarms.events.alertChanged.add(({ type, alert, seq }) => {
+    const escalated = type === 'escalated';
+    relay.alertChanged(alert, seq, escalated);
+    if (options.crossProcess === true) io.serverSideEmit('relay:alert', alert, seq, escalated);
   });
+  if (options.crossProcess === true) {
+    io.on('relay:samples', (chairId, samples) => {
+      relay.samplesStored(chairId, samples);
+    });
+    io.on('relay:alert', (alert, seq, escalated) => {
+      relay.alertChanged(alert, seq, escalated);
+    });
+  }
   alarms.events.audioPauseChanged.add((message) => {
     const chairId = message.pause === null ? message.chairId : message.pause.chairId;
     io.to([chairRoom(chairId), ALL_CHAIRS_ROOM]).emit('audio-pause', message);
   });
 
-  return io;
+  return { io, relay };
 }

@@ -214,7 +214,7 @@ async function alertsOf(url: string, token: string, chairId: string): Promise<Al
 async function dashboard(url: string, token: string, chairId: string): Promise<TestSocket> {
   const socket = await connectSocket(url, token);
   sockets.push(socket);
-  expect(await askSubscribe(socket, { chairIds: [chairId] })).toEqual({ ok: true });
+  expect(await askSubscribe(socket, { chairIds: [chairId] })).toMatchObject({ ok: true });
   return socket;
 }
 

@@ -46,7 +46,7 @@ afterAll(async () => {
 async function watch(chairId: string): Promise<TestSocket> {
   const socket = await connectSocket(t.url, tokens.nurse);
   sockets.push(socket);
-  expect(await askSubscribe(socket, { chairIds: [chairId] })).toEqual({ ok: true });
+  expect(await askSubscribe(socket, { chairIds: [chairId] })).toMatchObject({ ok: true });
   return socket;
 }
 

@@ -79,10 +79,17 @@ beforeAll(async () => {
     next(auth.token === 'good' ? undefined : new Error('unauthorized'));
   });
   sockets.on('connection', (socket) => {
-    socket.on('subscribe', (_request, ack) => {
+    socket.on('subscribe', (request, ack) => {
       subscriptions++;
       void socket.join('clinic');
-      ack({ ok: true });
+      // This stand-in keeps no history to replay: a reconnect (`since`) hears "truncated",
+      // so the dashboard reloads over HTTP (the replay itself is tested on the real server).
+      ack({
+        ok: true,
+        cursor: { samples: 0, alerts: 0 },
+        replayed: { samples: 0, alerts: 0 },
+        truncated: request.since !== undefined,
+      });
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,12 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { AlertSchema, ChairSchema } from '@chairside/core';
-import type { ClientToServerEvents, ServerToClientEvents } from '@chairside/core';
+import type {
+  ClientToServerEvents,
+  RelayCursor,
+  ServerToClientEvents,
+  StoredSample,
+} from '@chairside/core';
 import type { ApiClient } from './http';
 import { AudioPauseSchema, parseStoredSamples } from './http';
 import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, MAX_ALERTS_KEPT, useClinic } from '../store/clinic';
@@ -77,6 +82,16 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
 
   const socket = (options.createSocket ?? sameOriginSocket)(options.token);
 
+  // Where this dashboard stands (server arrival numbers of samples and alert changes). On a
+  // reconnect the server replays everything after it before live messages resume, so nothing
+  // missed while away is lost and nothing is doubled.
+  let cursor: RelayCursor | null = null;
+  const seen = (samples: readonly StoredSample[]) => {
+    if (cursor === null) return;
+    for (const s of samples)
+      if (s.seq !== undefined && s.seq > cursor.samples) cursor.samples = s.seq;
+  };
+
   const backfill = () => {
     backfillClinic(api, clock()).catch(() => {
       // The socket is live and will keep delivering; a failed backfill shows as gaps and ages.
@@ -84,6 +99,24 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
     backfillAlarms(api).catch(() => {
       // Live alert messages keep coming; only alarms raised while we were away may be missing.
     });
+  };
+
+  // After a replay the samples and alerts are complete; the chairs (sessions may have changed)
+  // and the audio pauses are states, read again.
+  const refreshStates = () => {
+    api
+      .listChairs()
+      .then(async (chairs) => {
+        useClinic.getState().setChairs(chairs);
+        await Promise.allSettled(
+          chairs.map(async (chair) => {
+            useClinic.getState().setAudioPause(chair.id, await api.getAudioPause(chair.id));
+          }),
+        );
+      })
+      .catch(() => {
+        // Live `chair` and `audio-pause` messages keep coming.
+      });
   };
 
   const subscribe = async () => {
@@ -94,17 +127,26 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
           reject(new Error('the server did not confirm the subscription'));
         }, SUBSCRIBE_TIMEOUT_MS);
       });
-      const ack = await Promise.race([socket.emitWithAck('subscribe', {}), timeout]).finally(() => {
-        window.clearTimeout(timer);
-      });
+      const since = cursor;
+      const request = since === null ? { coalesce: true } : { coalesce: true, since: { ...since } };
+      const ack = await Promise.race([socket.emitWithAck('subscribe', request), timeout]).finally(
+        () => {
+          window.clearTimeout(timer);
+        },
+      );
       if (!ack.ok) throw new Error(ack.error.message);
+      // What arrived before the ack (the replay, held live messages) may already be further.
+      cursor = {
+        samples: Math.max(ack.cursor.samples, since?.samples ?? 0, cursor?.samples ?? 0),
+        alerts: Math.max(ack.cursor.alerts, since?.alerts ?? 0, cursor?.alerts ?? 0),
+      };
+      useConnection.getState().live(clock());
+      if (since === null || ack.truncated) backfill();
+      else refreshStates();
     } catch {
       // Without a subscription no data flows: that is not live, whatever the transport says.
       useConnection.getState().lost(clock());
-      return;
     }
-    useConnection.getState().live(clock());
-    backfill();
   };
 
   socket.on('connect', () => {
@@ -133,7 +175,17 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
 
   socket.on('vitals', (message) => {
     const samples = parseStoredSamples(message.samples);
+    seen(samples);
     if (samples.length > 0) clinic.addSamples(message.chairId, samples);
+  });
+
+  // What the server stored during one of its turns, per chair (our `coalesce` subscription).
+  socket.on('vitals-batch', (message) => {
+    for (const batch of message.batches) {
+      const samples = parseStoredSamples(batch.samples);
+      seen(samples);
+      if (samples.length > 0) clinic.addSamples(batch.chairId, samples);
+    }
   });
 
   socket.on('chair', (message) => {
@@ -142,6 +194,8 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
   });
 
   socket.on('alert', (message) => {
+    if (cursor !== null && typeof message.seq === 'number' && message.seq > cursor.alerts)
+      cursor.alerts = message.seq;
     const alert = AlertSchema.safeParse(message.alert);
     if (alert.success) clinic.recordAlert(alert.data);
   });

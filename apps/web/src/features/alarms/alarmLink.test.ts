@@ -71,9 +71,16 @@ beforeAll(async () => {
   });
   sockets = new Server(http);
   sockets.on('connection', (socket) => {
-    socket.on('subscribe', (_request, ack) => {
+    socket.on('subscribe', (request, ack) => {
       void socket.join('clinic');
-      ack({ ok: true });
+      // This stand-in keeps no history to replay: a reconnect (`since`) hears "truncated",
+      // so the dashboard reloads over HTTP (the replay itself is tested on the real server).
+      ack({
+        ok: true,
+        cursor: { samples: 0, alerts: 0 },
+        replayed: { samples: 0, alerts: 0 },
+        truncated: request.since !== undefined,
+      });
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -132,6 +139,7 @@ describe('alarm routing on the live link', () => {
     // Someone else acknowledges: every viewer gets the same alert, with the name.
     sockets.to('clinic').emit('alert', {
       alert: alert('a1', { state: 'acknowledged', acknowledgedBy: 'carla', acknowledgedAt: at(9) }),
+      seq: 7,
     });
     await expect.poll(() => useClinic.getState().alerts.a1?.acknowledgedBy, poll).toBe('carla');
 
