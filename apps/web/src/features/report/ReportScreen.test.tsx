@@ -22,7 +22,12 @@ const SESSION = {
   events: [
     { type: 'infusion-started', at: at(300), by: 'amy' },
     { type: 'infusion-stopped', at: at(2700), by: 'bob' },
-    { type: 'discharged', at: at(3600), by: 'amy' },
+    {
+      type: 'discharged',
+      at: at(3600),
+      by: 'amy',
+      aldrete: { activity: 2, respiration: 2, circulation: 1, consciousness: 2, spo2: 2, total: 9 },
+    },
   ],
   baseline: null,
   createdAt: at(0),
@@ -119,7 +124,15 @@ describe('ReportScreen', () => {
     );
     const events = within(screen.getByTestId('report-events')).getAllByRole('row').slice(1);
     expect(events.map((r) => r.textContent.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/, ''))).toEqual(
-      ['Infusion startedamy', 'Infusion stoppedbob', 'Dischargedamy'],
+      [
+        'Infusion startedamy',
+        'Infusion stoppedbob',
+        'Discharged · Aldrete 9/10 (Activity 2, Respiration 2, Circulation 1, Consciousness 2, SpO2 2)amy',
+      ],
+    );
+    // The chart's own line for the score the patient went home on.
+    expect(screen.getByTestId('report-aldrete').textContent).toBe(
+      'Aldrete 9/10 (Activity 2, Respiration 2, Circulation 1, Consciousness 2, SpO2 2)',
     );
     const alarm = within(screen.getByTestId('report-alarm-table')).getAllByRole('row')[1];
     expect(alarm?.textContent).toContain('SpO2 86 < 90');

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { infusionDose } from '@chairside/core';
+import { aldreteRecordText, infusionDose } from '@chairside/core';
 import type { Session, StoredSample } from '@chairside/core';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
@@ -114,6 +114,7 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
   const dose = infusionDose(session);
   const span = sessionSpan(session, at);
   const manual = samples.filter((s) => s.source === 'manual').length;
+  const dischargeScore = session.events.findLast((e) => e.type === 'discharged')?.aldrete;
   const chronological = [...alerts].sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt));
 
   return (
@@ -173,6 +174,16 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
               {formatDateTime(new Date(span[0]).toISOString())} – {formatClock(span[1])}
             </dd>
           </div>
+          {session.state === 'discharged' && (
+            <div className="report-fact-wide">
+              <dt>Discharge readiness</dt>
+              <dd data-testid="report-aldrete">
+                {dischargeScore === undefined
+                  ? 'No Aldrete score recorded'
+                  : aldreteRecordText(dischargeScore)}
+              </dd>
+            </div>
+          )}
           <div>
             <dt>Readings</dt>
             <dd>
@@ -196,7 +207,10 @@ export default function ReportScreen({ clock = appClock }: { clock?: () => numbe
               {session.events.map((e) => (
                 <tr key={`${e.type}-${e.at}`}>
                   <td className="num">{formatDateTime(e.at)}</td>
-                  <td>{EVENT_WORDS[e.type]}</td>
+                  <td>
+                    {EVENT_WORDS[e.type]}
+                    {e.aldrete !== undefined && ` · ${aldreteRecordText(e.aldrete)}`}
+                  </td>
                   <td>{e.by}</td>
                 </tr>
               ))}

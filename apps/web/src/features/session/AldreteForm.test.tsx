@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Baseline } from '@chairside/core';
+import type { AldreteRecord, Baseline } from '@chairside/core';
 import type { LatestReadings } from '../../store/clinic';
 import { AldreteForm } from './AldreteForm';
 
@@ -13,7 +13,7 @@ const latest: LatestReadings = {
   spo2: { value: 97, at: '', atMs: 0 },
 };
 
-function renderForm(onDischarge: () => void = () => undefined) {
+function renderForm(onDischarge: (score: AldreteRecord) => void = () => undefined) {
   render(
     <AldreteForm
       baseline={baseline}
@@ -45,9 +45,9 @@ describe('AldreteForm', () => {
   });
 
   it('says ready at 9 and why not at 8, and discharges only when ready', async () => {
-    let discharged = 0;
-    const user = renderForm(() => {
-      discharged++;
+    const discharged: AldreteRecord[] = [];
+    const user = renderForm((score) => {
+      discharged.push(score);
     });
     await user.click(within(group(/^Activity/)).getByRole('radio', { name: /all four limbs/ }));
     await user.click(within(group(/^Respiration/)).getByRole('radio', { name: /deeply/ }));
@@ -63,13 +63,16 @@ describe('AldreteForm', () => {
       '✕ Not ready: Aldrete 8/10, needs 9 (Consciousness 1, SpO2 1)',
     );
     await user.click(screen.getByRole('button', { name: 'Discharge' }));
-    expect(discharged).toBe(0);
+    expect(discharged).toEqual([]);
 
     await user.click(within(group(/^Consciousness/)).getByRole('radio', { name: /Fully awake/ }));
     expect(screen.getByTestId('aldrete-result').textContent).toBe(
       '✓ Ready for discharge: Aldrete 9/10',
     );
     await user.click(screen.getByRole('button', { name: 'Discharge' }));
-    expect(discharged).toBe(1);
+    // The score goes with the discharge, item by item, as it stood on screen.
+    expect(discharged).toEqual([
+      { activity: 2, respiration: 2, circulation: 2, consciousness: 2, spo2: 1, total: 9 },
+    ]);
   });
 });

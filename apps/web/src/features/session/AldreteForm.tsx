@@ -7,7 +7,7 @@ import {
   aldreteSpo2,
   describeAldrete,
 } from '@chairside/core';
-import type { AldreteItem, AldreteItemScore, Baseline } from '@chairside/core';
+import type { AldreteItem, AldreteItemScore, AldreteRecord, Baseline } from '@chairside/core';
 import type { LatestReadings } from '../../store/clinic';
 
 type Scored = Partial<Record<AldreteItem, AldreteItemScore>>;
@@ -54,6 +54,20 @@ function ItemGroup({
   );
 }
 
+function completeRecord(scores: Scored, total: number): AldreteRecord | null {
+  const { activity, respiration, circulation, consciousness, spo2 } = scores;
+  if (
+    activity === undefined ||
+    respiration === undefined ||
+    circulation === undefined ||
+    consciousness === undefined ||
+    spo2 === undefined
+  ) {
+    return null;
+  }
+  return { activity, respiration, circulation, consciousness, spo2, total };
+}
+
 /**
  * Discharge readiness by the modified Aldrete score. The nurse scores what she observes;
  * circulation and SpO2 start from the latest readings (BP against the baseline) and can be
@@ -70,7 +84,8 @@ export function AldreteForm({
   latest: LatestReadings;
   canDischarge: boolean;
   busy: boolean;
-  onDischarge: () => void;
+  /** Called with the complete score, only when it allows discharge. */
+  onDischarge: (score: AldreteRecord) => void;
 }) {
   const titleId = useId();
   const [scored, setScored] = useState<Scored>({});
@@ -86,6 +101,8 @@ export function AldreteForm({
   if (oxygen !== null) suggested.spo2 = oxygen;
   const scores: Scored = { ...suggested, ...scored };
   const result = aldreteResult(scores);
+  // The score goes to the chart with the discharge: all five items, as the nurse sees them.
+  const record = result.ready ? completeRecord(scores, result.total) : null;
   const set = (item: AldreteItem) => (score: AldreteItemScore) => {
     setScored((s) => ({ ...s, [item]: score }));
   };
@@ -159,8 +176,10 @@ export function AldreteForm({
         <button
           type="button"
           className="button button-primary"
-          disabled={!result.ready || busy}
-          onClick={onDischarge}
+          disabled={record === null || busy}
+          onClick={() => {
+            if (record !== null) onDischarge(record);
+          }}
         >
           Discharge
         </button>

@@ -2,7 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { nextSessionState } from '@chairside/core';
-import type { Chair, Session, SessionEventType, SessionState } from '@chairside/core';
+import type {
+  AldreteRecord,
+  Chair,
+  Session,
+  SessionEventType,
+  SessionState,
+} from '@chairside/core';
 import { ApiProvider } from '../../api/ApiContext';
 import { createApiClient } from '../../api/http';
 import { useAuth } from '../../store/auth';
@@ -37,7 +43,7 @@ function session(state: SessionState, extra: Partial<Session> = {}): Session {
 function sessionServer(current: Session): Route {
   return (req) => {
     if (req.method === 'POST' && req.url === '/api/v1/sessions/s1/events') {
-      const type = (req.body as { type: SessionEventType }).type;
+      const { type, aldrete } = req.body as { type: SessionEventType; aldrete?: AldreteRecord };
       const next = nextSessionState(current.state, type);
       if (next === null) {
         return {
@@ -48,7 +54,15 @@ function sessionServer(current: Session): Route {
       current = {
         ...current,
         state: next,
-        events: [...current.events, { type, at: new Date(NOW).toISOString(), by: 'nurse' }],
+        events: [
+          ...current.events,
+          {
+            type,
+            at: new Date(NOW).toISOString(),
+            by: 'nurse',
+            ...(aldrete === undefined ? {} : { aldrete }),
+          },
+        ],
       };
       return { status: 200, body: { session: current } };
     }
@@ -295,5 +309,53 @@ describe('SessionStartForm (in the panel of a chair without a session)', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       'Chair 1 already has an open session',
     );
+  });
+
+  it('sends the Aldrete score with the discharge and shows the recorded score afterwards', async () => {
+    const stopped = {
+      type: 'infusion-stopped' as const,
+      at: '2026-11-21T09:30:00.000Z',
+      by: 'amy',
+    };
+    const user = renderPanel(
+      session('recovery', {
+        events: [{ ...stopped, type: 'infusion-started', at: '2026-11-21T08:50:00.000Z' }, stopped],
+        baseline: { hr: 72, sbp: 124, dbp: 80, spo2: 98, rr: 14, samples: 4 },
+      }),
+      {
+        sbp: { value: 150, at: '', atMs: NOW - 60_000 },
+        spo2: { value: 97, at: '', atMs: NOW - 60_000 },
+      },
+    );
+    const group = (name: RegExp) => screen.getByRole('group', { name });
+    await user.click(within(group(/^Activity/)).getByRole('radio', { name: /all four limbs/ }));
+    await user.click(within(group(/^Respiration/)).getByRole('radio', { name: /deeply/ }));
+    await user.click(within(group(/^Consciousness/)).getByRole('radio', { name: /Fully awake/ }));
+    // SBP 150 against 124 is +21%: circulation 1, total 9.
+    expect(screen.getByTestId('aldrete-result').textContent).toBe(
+      '✓ Ready for discharge: Aldrete 9/10',
+    );
+    await user.click(screen.getByRole('button', { name: 'Discharge' }));
+
+    const score = {
+      activity: 2,
+      respiration: 2,
+      circulation: 1,
+      consciousness: 2,
+      spo2: 2,
+      total: 9,
+    };
+    await expect
+      .poll(() => server.requests.map((r) => r.body))
+      .toEqual([{ type: 'discharged', aldrete: score }]);
+    const note = await screen.findByTestId('last-discharge');
+    expect(note.textContent).toMatch(
+      /^Last session KET-1041 was discharged at \d\d:\d\d:00 by nurse on Aldrete 9\/10 \(Activity 2, Respiration 2, Circulation 1, Consciousness 2, SpO2 2\)\.$/,
+    );
+    // The live link then says the chair is free: the recorded score stays in view.
+    useClinic.getState().upsertChair({ id: 'c1', label: 'Chair 1', session: null });
+    await expect
+      .poll(() => screen.getByTestId('last-discharge').textContent)
+      .toContain('Aldrete 9/10 (Activity 2, Respiration 2, Circulation 1');
   });
 });

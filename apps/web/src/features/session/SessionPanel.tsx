@@ -1,6 +1,12 @@
 import { useId, useState } from 'react';
-import { allowedSessionEvents, can, infusionDose } from '@chairside/core';
-import type { Chair, Session, SessionEventType, StoredSample } from '@chairside/core';
+import { aldreteRecordText, allowedSessionEvents, can, infusionDose } from '@chairside/core';
+import type {
+  AldreteRecord,
+  Chair,
+  Session,
+  SessionEventType,
+  StoredSample,
+} from '@chairside/core';
 import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
 import { useAuth } from '../../store/auth';
@@ -94,6 +100,18 @@ function BaselineFacts({
   );
 }
 
+/** The chair's last session after discharge, with the Aldrete score it was discharged on. */
+function LastDischarge({ session }: { session: Session }) {
+  const last = session.events.at(-1);
+  return (
+    <p className="muted" data-testid="last-discharge">
+      Last session {session.patientRef} was discharged
+      {last === undefined ? '' : ` at ${formatClock(Date.parse(last.at))} by ${last.by}`}
+      {last?.aldrete === undefined ? '' : ` on ${aldreteRecordText(last.aldrete)}`}.
+    </p>
+  );
+}
+
 /**
  * The chair's infusion session: start it, move it through its states with exactly the actions
  * the state allows, watch the timer, and score discharge readiness.
@@ -119,6 +137,9 @@ export function SessionPanel({
   const [error, setError] = useState<string | null>(null);
   // Stopping and ending cannot be undone: they ask once more.
   const [confirming, setConfirming] = useState<SessionEventType | null>(null);
+  // The discharge this panel made: the chair's session turns null on the live link right after,
+  // and the nurse should still see what was recorded (the Aldrete score) until the next session.
+  const [discharged, setDischarged] = useState<Session | null>(null);
   const titleId = useId();
   const session = chair.session;
 
@@ -131,11 +152,16 @@ export function SessionPanel({
     useClinic.getState().upsertChair({ ...(held ?? chair), session: next });
   };
 
-  async function send(s: Session, type: SessionEventType) {
+  async function send(s: Session, type: SessionEventType, aldrete?: AldreteRecord) {
     setBusy(true);
     setError(null);
     try {
-      show(await api.postSessionEvent(s.id, { type }));
+      const next = await api.postSessionEvent(
+        s.id,
+        aldrete === undefined ? { type } : { type, aldrete },
+      );
+      if (next.state === 'discharged') setDischarged(next);
+      show(next);
     } catch (err) {
       setError(
         err instanceof ApiError && err.status === 409
@@ -150,20 +176,13 @@ export function SessionPanel({
   }
 
   if (session === null || session.state === 'discharged') {
+    const lastSession = session ?? (discharged?.chairId === chair.id ? discharged : null);
     return (
       <section className="session-panel" aria-labelledby={titleId}>
         <h2 id={titleId} className="visually-hidden">
           Session
         </h2>
-        {session !== null && (
-          <p className="muted">
-            Last session {session.patientRef} was discharged
-            {session.events.at(-1) === undefined
-              ? ''
-              : ` at ${formatClock(Date.parse(session.events.at(-1)?.at ?? ''))}`}
-            .
-          </p>
-        )}
+        {lastSession !== null && <LastDischarge session={lastSession} />}
         {mayManage ? (
           <SessionStartForm chairId={chair.id} onStarted={show} />
         ) : (
@@ -303,8 +322,8 @@ export function SessionPanel({
           latest={latest}
           canDischarge={mayManage}
           busy={busy}
-          onDischarge={() => {
-            void send(session, 'discharged');
+          onDischarge={(score) => {
+            void send(session, 'discharged', score);
           }}
         />
       )}
@@ -314,6 +333,9 @@ export function SessionPanel({
             <li key={`${e.type}-${e.at}`}>
               <time dateTime={e.at}>{formatClock(Date.parse(e.at))}</time> {EVENT_NAMES[e.type]}{' '}
               <span className="muted">by {e.by}</span>
+              {e.aldrete !== undefined && (
+                <span className="event-aldrete"> · {aldreteRecordText(e.aldrete)}</span>
+              )}
             </li>
           ))}
         </ol>
