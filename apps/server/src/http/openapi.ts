@@ -24,6 +24,13 @@ import {
   UserCreateSchema,
   UserSchema,
 } from '@chairside/core';
+import {
+  DEFAULT_TREND_POINTS,
+  MAX_TREND_POINTS,
+  MAX_TREND_SPAN_MS,
+  MIN_TREND_POINTS,
+  TREND_PARAMETERS,
+} from '../domain/trend';
 import { DEFAULT_VITALS_LIMIT, MAX_VITALS_LIMIT } from '../domain/vitals';
 import { simulatorOpenApiPaths, simulatorOpenApiSchemas } from './simulator-routes';
 
@@ -101,6 +108,27 @@ export function buildOpenApiDocument(): JsonSchema {
         SessionEventInput: schema(SessionEventInputSchema),
         Sample: schema(SampleInputSchema),
         StoredSample: schema(StoredSampleSchema),
+        TrendSeries: object({
+          count: { type: 'integer', description: 'Readings in the window, before downsampling' },
+          points: {
+            type: 'array',
+            description: '[epoch ms, value] pairs, ascending by time',
+            items: {
+              type: 'array',
+              prefixItems: [{ type: 'number' }, { type: 'number' }],
+              minItems: 2,
+              maxItems: 2,
+            },
+          },
+        }),
+        VitalsTrend: object({
+          chairId: { type: 'string' },
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+          points: { type: 'integer', description: 'The most points kept per series' },
+          samples: { type: 'integer', description: 'Samples in the window' },
+          series: object(Object.fromEntries(TREND_PARAMETERS.map((p) => [p, ref('TrendSeries')]))),
+        }),
         Alert: schema(AlertSchema),
         AlertRecord: schema(AlertRecordSchema),
         AlarmRuleSet: schema(AlarmRuleSetSchema),
@@ -274,6 +302,41 @@ export function buildOpenApiDocument(): JsonSchema {
               'Samples',
               object({ samples: { type: 'array', items: ref('StoredSample') } }),
             ),
+            ...errors,
+            '404': error('Unknown chair'),
+          },
+        },
+      },
+      '/chairs/{chairId}/vitals/trend': {
+        get: {
+          summary: 'The trend of a chair in a time window, each parameter downsampled for charts',
+          description:
+            'Each series is downsampled on its own with Largest-Triangle-Three-Buckets, which keeps the shape and isolated extremes (a short desaturation, a BP spike); a series with no more readings than `points` comes whole. `moaas` and `rass` are the sedation scores by scale. For every reading use `GET /chairs/{chairId}/vitals`.',
+          parameters: [
+            chairId,
+            query(
+              'from',
+              { type: 'string', format: 'date-time' },
+              `ISO-8601 or epoch ms; default \`to\` minus ${MAX_TREND_SPAN_MS / 3600_000} h`,
+            ),
+            query(
+              'to',
+              { type: 'string', format: 'date-time' },
+              'ISO-8601 or epoch ms; default now',
+            ),
+            query(
+              'points',
+              {
+                type: 'integer',
+                minimum: MIN_TREND_POINTS,
+                maximum: MAX_TREND_POINTS,
+                default: DEFAULT_TREND_POINTS,
+              },
+              'The most points kept per series',
+            ),
+          ],
+          responses: {
+            '200': ok('Trend', object({ trend: ref('VitalsTrend') })),
             ...errors,
             '404': error('Unknown chair'),
           },

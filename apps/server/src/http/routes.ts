@@ -14,6 +14,7 @@ import { createChair, getChair, listChairs } from '../domain/chairs';
 import { DomainError } from '../domain/errors';
 import { applySessionEvent, createSession, getSession } from '../domain/sessions';
 import { createUser, listUsers } from '../domain/users';
+import { queryTrend } from '../domain/trend';
 import { ingestVitals, queryVitals } from '../domain/vitals';
 import { currentUser, requireAuth, requirePermission } from './auth-middleware';
 import { parseBody } from './validate';
@@ -157,6 +158,15 @@ export function vitalsRouter(ctx: AuthContext): Router {
     requirePermission('vitals:read'),
     async (req, res) => {
       res.json({ samples: await queryVitals(ctx, pathParam(req, 'chairId'), req.query) });
+    },
+  );
+  // Downsampled per parameter on the server (domain/trend.ts): long windows for the charts.
+  router.get(
+    '/chairs/:chairId/vitals/trend',
+    auth,
+    requirePermission('vitals:read'),
+    async (req, res) => {
+      res.json({ trend: await queryTrend(ctx, pathParam(req, 'chairId'), req.query) });
     },
   );
   return router;
