@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { lttb } from './downsample';
 
 interface P {
@@ -62,5 +63,39 @@ describe('lttb', () => {
     });
     // Each point is read once as a candidate and once in its neighbour bucket's average.
     expect(reads).toBeLessThanOrEqual(input.length * 3);
+  });
+});
+
+describe('lttb on 4 h of 1 Hz SpO2 with a 10 s desaturation anywhere', () => {
+  // Noisy 95..99 % with a slow drift: the dip must beat the noise in its bucket wherever it falls.
+  const series = (dipAt: number, dipTo: number, seed: number): P[] =>
+    Array.from({ length: 14_400 }, (_, i) => ({
+      t: i * 1000,
+      v:
+        i >= dipAt && i < dipAt + 10
+          ? dipTo
+          : Math.round(97 + Math.sin(i / 900 + seed) + (((i + seed) * 7919) % 5) / 2 - 1),
+    }));
+
+  it('keeps a reading of the dip, at its time, and never more than the asked points', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 14_380 }),
+        fc.integer({ min: 80, max: 89 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 300, max: 1200 }),
+        (dipAt, dipTo, seed, points) => {
+          const out = lttb(series(dipAt, dipTo, seed), points, xOf, yOf);
+          expect(out.length).toBeLessThanOrEqual(points);
+          const dip = out.filter((p) => p.v === dipTo);
+          expect(dip.length).toBeGreaterThanOrEqual(1);
+          for (const p of dip) {
+            expect(p.t).toBeGreaterThanOrEqual(dipAt * 1000);
+            expect(p.t).toBeLessThan((dipAt + 10) * 1000);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
