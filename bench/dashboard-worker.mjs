@@ -31,7 +31,9 @@ function connect() {
     sockets.push(s);
     s.on('connect_error', (err) => reject(err));
     s.on('connect', () => {
-      s.emit('subscribe', { chairIds: job.chairIds }, () => resolve(undefined));
+      // Coalesced, as the dashboard subscribes (a bare relay ignores the option and sends
+      // `vitals` per sample).
+      s.emit('subscribe', { chairIds: job.chairIds, coalesce: true }, () => resolve(undefined));
     });
     s.on(
       'alert',
@@ -45,15 +47,22 @@ function connect() {
         alarmLatencies.push(now() - Date.parse(a.raisedAt));
       },
     );
-    s.on('vitals', (/** @type {{ samples: { id: string }[] }} */ msg) => {
+    /** @param {{ id: string }[]} samples */
+    const onSamples = (samples) => {
       const t = now();
-      for (const sample of msg.samples) {
+      for (const sample of samples) {
         received++;
         if (!recording) continue;
         receivedWhileRecording++;
         const sent = Number(sample.id.slice(sample.id.lastIndexOf(':') + 1));
         latencies.push(t - sent);
       }
+    };
+    s.on('vitals', (/** @type {{ samples: { id: string }[] }} */ msg) => {
+      onSamples(msg.samples);
+    });
+    s.on('vitals-batch', (/** @type {{ batches: { samples: { id: string }[] }[] }} */ msg) => {
+      for (const batch of msg.batches) onSamples(batch.samples);
     });
   });
 }
