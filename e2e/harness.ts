@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { createChairsideServer } from '../apps/server/src/app';
+import type { ChairsideServer } from '../apps/server/src/app';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -38,6 +39,8 @@ export async function launchBrowser(): Promise<Browser> {
 export interface RunningServer {
   url: string;
   dataDir: string;
+  /** The in-process server itself, for what a test does to it (refuse sockets, read stats). */
+  server: ChairsideServer;
   close(): Promise<void>;
 }
 
@@ -55,7 +58,7 @@ export async function startServer(
     adminPassword: ADMIN_PASSWORD,
   });
   const { url } = await server.listen(port, '127.0.0.1');
-  return { url, dataDir, close: () => server.close() };
+  return { url, dataDir, server, close: () => server.close() };
 }
 
 export function removeDir(dir: string): void {
