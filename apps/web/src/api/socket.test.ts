@@ -23,6 +23,7 @@ let sockets: Server<ClientToServerEvents, ServerToClientEvents>;
 let url: string;
 let vitalsRequests = 0;
 let subscriptions = 0;
+const subscribeRequests: unknown[] = [];
 const storedSamples: StoredSample[] = [];
 
 const T0 = Date.parse('2026-11-21T09:30:00.000Z');
@@ -81,6 +82,7 @@ beforeAll(async () => {
   sockets.on('connection', (socket) => {
     socket.on('subscribe', (request, ack) => {
       subscriptions++;
+      subscribeRequests.push(request);
       void socket.join('clinic');
       // This stand-in keeps no history to replay: a reconnect (`since`) hears "truncated",
       // so the dashboard reloads over HTTP (the replay itself is tested on the real server).
@@ -187,6 +189,48 @@ describe('clinic socket link', () => {
     expect(subscriptions).toBeGreaterThan(subscribedBefore);
     await expect.poll(() => useClinic.getState().chairs.c1?.latest.hr?.value, poll).toBe(88);
     expect(vitalsRequests).toBeGreaterThan(fetchedBefore);
+  });
+
+  it('subscribes coalesced, reads vitals-batch, and hands back its cursor on reconnect', async () => {
+    connect('good');
+    await expect.poll(() => useConnection.getState().status, poll).toBe('live');
+    const first = subscribeRequests.length;
+    expect(subscribeRequests.at(-1)).toEqual({ coalesce: true });
+
+    // What arrives moves the cursor on: samples by their seq, alerts by the change seq.
+    sockets.to('clinic').emit('vitals-batch', {
+      batches: [
+        { chairId: 'c1', samples: [stored('b1', 'c1', 7, { hr: 64, seq: 41 })] },
+        { chairId: 'c2', samples: [stored('b2', 'c2', 7, { hr: 65, seq: 42 })] },
+      ],
+    });
+    await expect.poll(() => useClinic.getState().chairs.c2?.latest.hr?.value, poll).toBe(65);
+    expect(useClinic.getState().chairs.c1?.latest.hr?.value).toBe(64);
+    sockets.to('clinic').emit('alert', {
+      alert: {
+        id: 'a9',
+        chairId: 'c1',
+        sessionId: null,
+        kind: 'physiological',
+        parameter: 'hr',
+        priority: 'low',
+        message: 'HR 64',
+        value: 64,
+        limit: 50,
+        raisedAt: new Date(T0).toISOString(),
+        clearedAt: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        state: 'active',
+      },
+      seq: 9,
+    });
+    await expect.poll(() => useClinic.getState().alerts.a9?.id, poll).toBe('a9');
+
+    for (const s of await sockets.fetchSockets())
+      (sockets.sockets.sockets.get(s.id)?.conn as { close: () => void } | undefined)?.close();
+    await expect.poll(() => subscribeRequests.length, poll).toBeGreaterThan(first);
+    expect(subscribeRequests.at(-1)).toEqual({ coalesce: true, since: { samples: 42, alerts: 9 } });
   });
 
   it('signs out when the server refuses the token', async () => {
