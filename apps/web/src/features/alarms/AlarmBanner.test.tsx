@@ -165,14 +165,99 @@ describe('AlarmBanner', () => {
     renderBanner('charge', T0 + 75_000);
     const row = screen.getByTestId('alarm-row');
     expect(row.className).toContain('is-escalated');
-    expect(within(row).getByTestId('alarm-escalated').textContent).toBe('ESCALATED');
+    expect(within(row).getByTestId('alarm-escalated').textContent).toBe('▲ ESCALATED TO YOU');
     expect(within(row).getByTestId('alarm-paused').textContent).toBe(
       'Sound paused by bob, 00:45 left',
     );
     expect(within(row).queryByRole('button', { name: /^Pause alarm sound/ })).toBeNull();
     expect(screen.getByRole('heading').textContent).toBe(
-      'Alarms: 1 open, 1 not acknowledged, 1 escalated to the charge nurse',
+      'Alarms: 1 open, 1 not acknowledged, 1 escalated to you: respond now',
     );
+  });
+
+  describe('an escalated alarm, by role', () => {
+    function escalatedAndFresh() {
+      const clinic = useClinic.getState();
+      // Escalated after 60 s unacknowledged; a newer alarm was raised on another chair since.
+      clinic.recordAlert(alert('esc', { chairId: 'c1', raisedAt: at(0), escalatedAt: at(60) }));
+      clinic.recordAlert(
+        alert('new', {
+          chairId: 'c2',
+          priority: 'medium',
+          raisedAt: at(30),
+          message: 'HR 125 > 120',
+        }),
+      );
+    }
+
+    it.each(['charge', 'admin'] as const)(
+      'calls the %s to act: marker first in the row, outline, heading and announcement',
+      (role) => {
+        escalatedAndFresh();
+        renderBanner(role, T0 + 75_000);
+        const row = screen
+          .getAllByTestId('alarm-row')
+          .find((r) => r.getAttribute('data-alert-id') === 'esc')!;
+        expect(row.getAttribute('data-escalation')).toBe('to-me');
+        expect(row.className).toContain('is-escalated');
+        const mark = within(row).getByTestId('alarm-escalated');
+        expect(mark.textContent).toBe('▲ ESCALATED TO YOU');
+        // Read before the chair and the message.
+        expect(row.textContent.indexOf('ESCALATED TO YOU')).toBeLessThan(
+          row.textContent.indexOf('Chair 1'),
+        );
+        expect(screen.getByTestId('escalated-to-me').textContent).toBe(
+          '1 escalated to you: respond now',
+        );
+        expect(screen.getByTestId('alarm-announcement').textContent).toBe(
+          'Escalated to you, High priority alarm: Chair 1, SpO2 86 < 90',
+        );
+        // The other alarm is not marked.
+        const other = screen
+          .getAllByTestId('alarm-row')
+          .find((r) => r.getAttribute('data-alert-id') === 'new')!;
+        expect(other.getAttribute('data-escalation')).toBeNull();
+      },
+    );
+
+    it.each(['nurse', 'trainer'] as const)(
+      'shows the %s only a quiet note that it went to the charge nurse',
+      (role) => {
+        escalatedAndFresh();
+        renderBanner(role, T0 + 75_000);
+        const row = screen
+          .getAllByTestId('alarm-row')
+          .find((r) => r.getAttribute('data-alert-id') === 'esc')!;
+        expect(row.getAttribute('data-escalation')).toBe('note');
+        expect(row.className.split(/\s+/)).not.toContain('is-escalated');
+        expect(within(row).getByTestId('alarm-escalated').textContent).toBe(
+          'escalated to charge nurse',
+        );
+        expect(row.textContent).not.toContain('TO YOU');
+        expect(screen.queryByTestId('escalated-to-me')).toBeNull();
+        expect(screen.getByRole('heading').textContent).toBe(
+          'Alarms: 2 open, 2 not acknowledged, 1 escalated to the charge nurse',
+        );
+        // Her news is the newest raised alarm, not the escalation.
+        expect(screen.getByTestId('alarm-announcement').textContent).toBe(
+          'Medium priority alarm: Chair 2, HR 125 > 120',
+        );
+      },
+    );
+
+    it('drops the call to act once the alarm is acknowledged', () => {
+      useClinic.getState().recordAlert(
+        alert('esc', {
+          escalatedAt: at(60),
+          state: 'acknowledged',
+          acknowledgedBy: 'amy',
+          acknowledgedAt: at(70),
+        }),
+      );
+      renderBanner('charge', T0 + 75_000);
+      expect(screen.getByTestId('alarm-row').getAttribute('data-escalation')).toBeNull();
+      expect(screen.queryByTestId('alarm-escalated')).toBeNull();
+    });
   });
 
   it('says so when no alarm is open', () => {

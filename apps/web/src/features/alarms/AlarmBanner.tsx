@@ -19,6 +19,21 @@ export function acknowledgedText(alert: Alert, now: number): string | null {
   return `acknowledged by ${alert.acknowledgedBy}${when}`;
 }
 
+/**
+ * Who an unacknowledged alarm escalates to (CLINICAL.md 6: to the charge nurse after 60 s).
+ * The admin stands in for the charge nurse in a small clinic. Everyone else sees a quiet note
+ * that it went up, not the call to act.
+ */
+const ESCALATION_RECIPIENTS: ReadonlySet<Role> = new Set<Role>(['charge', 'admin']);
+
+export function receivesEscalations(role: Role): boolean {
+  return ESCALATION_RECIPIENTS.has(role);
+}
+
+function isEscalated(alert: Alert): boolean {
+  return alert.state === 'active' && alert.escalatedAt !== null && alert.escalatedAt !== undefined;
+}
+
 /** The pause still running at `now`, or null. */
 export function runningPause(
   pause: AudioPauseHeld | undefined,
@@ -47,7 +62,8 @@ function AlarmRow({
   const [error, setError] = useState<string | null>(null);
   const mayAct = can(role, 'alerts:acknowledge');
   const waiting = alert.state === 'active';
-  const escalated = waiting && alert.escalatedAt !== null && alert.escalatedAt !== undefined;
+  const escalated = isEscalated(alert);
+  const escalatedToMe = escalated && receivesEscalations(role);
   const acked = acknowledgedText(alert, now);
   const technical = alert.kind === 'technical';
 
@@ -65,11 +81,18 @@ function AlarmRow({
 
   return (
     <li
-      className={`alarm-row alarm-${technical ? 'technical' : alert.priority} ${waiting ? 'is-unacknowledged' : 'is-acknowledged'} ${escalated ? 'is-escalated' : ''}`}
+      className={`alarm-row alarm-${technical ? 'technical' : alert.priority} ${waiting ? 'is-unacknowledged' : 'is-acknowledged'} ${escalatedToMe ? 'is-escalated' : escalated ? 'is-escalated-elsewhere' : ''}`}
       data-testid="alarm-row"
       data-alert-id={alert.id}
       data-priority={alert.priority}
+      data-escalation={escalatedToMe ? 'to-me' : escalated ? 'note' : undefined}
     >
+      {escalatedToMe && (
+        // First in the row, so the charge nurse reads it before the chair and the message.
+        <span className="alarm-escalated" data-testid="alarm-escalated">
+          <span aria-hidden="true">▲ </span>ESCALATED TO YOU
+        </span>
+      )}
       <span className="alarm-marker" aria-hidden="true">
         {alarmMarker(alert)}
       </span>
@@ -79,9 +102,9 @@ function AlarmRow({
         {alert.message}
       </span>
       <span className="alarm-age">for {formatAge(now - Date.parse(alert.raisedAt))}</span>
-      {escalated && (
-        <span className="alarm-escalated" data-testid="alarm-escalated">
-          ESCALATED
+      {escalated && !escalatedToMe && (
+        <span className="alarm-escalated-note" data-testid="alarm-escalated">
+          escalated to charge nurse
         </span>
       )}
       <span className="alarm-ack" data-testid="alarm-ack">
@@ -153,17 +176,24 @@ export function AlarmBanner({
   const chairs = useClinic((s) => s.chairs);
   const pauses = useClinic((s) => s.audioPauses);
   const open = useMemo(() => openAlarmsInOrder(Object.values(alerts)), [alerts]);
-  // The newest alarm nobody has acknowledged, read out by screen readers as it arrives.
+  const toMe = receivesEscalations(role);
+  // The newest alarm nobody has acknowledged, read out by screen readers as it arrives; for the
+  // charge nurse an escalation reaching her is news too.
+  const newsAt = (a: Alert): number =>
+    Math.max(
+      Date.parse(a.raisedAt),
+      toMe && isEscalated(a) ? Date.parse(a.escalatedAt ?? '') : -Infinity,
+    );
   const newest = open
     .filter((a) => a.state === 'active')
     .reduce<Alert | undefined>(
-      (n, a) => (n === undefined || Date.parse(a.raisedAt) > Date.parse(n.raisedAt) ? a : n),
+      (n, a) => (n === undefined || newsAt(a) > newsAt(n) ? a : n),
       undefined,
     );
   const announcement =
     newest === undefined
       ? ''
-      : `${alarmKindWords(newest)}: ${chairs[newest.chairId]?.chair.label ?? newest.chairId}, ${newest.message}`;
+      : `${toMe && isEscalated(newest) ? 'Escalated to you, ' : ''}${alarmKindWords(newest)}: ${chairs[newest.chairId]?.chair.label ?? newest.chairId}, ${newest.message}`;
   const live = (
     <p className="visually-hidden" aria-live="assertive" data-testid="alarm-announcement">
       {announcement}
@@ -181,15 +211,21 @@ export function AlarmBanner({
     );
   }
   const waiting = open.filter((a) => a.state === 'active').length;
-  const escalated = open.filter(
-    (a) => a.state === 'active' && a.escalatedAt !== null && a.escalatedAt !== undefined,
-  ).length;
+  const escalated = open.filter(isEscalated).length;
   return (
     <section className="alarm-banner" aria-label="Active alarms" data-testid="alarm-banner">
       <div className="alarm-banner-head">
         <h2 className="alarm-banner-title">
           Alarms: {open.length} open, {waiting} not acknowledged
-          {escalated > 0 && `, ${escalated} escalated to the charge nurse`}
+          {escalated > 0 && !toMe && `, ${escalated} escalated to the charge nurse`}
+          {escalated > 0 && toMe && (
+            <>
+              ,{' '}
+              <strong className="alarm-banner-escalated" data-testid="escalated-to-me">
+                {escalated} escalated to you: respond now
+              </strong>
+            </>
+          )}
         </h2>
         {controls}
       </div>
