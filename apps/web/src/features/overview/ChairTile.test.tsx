@@ -129,4 +129,33 @@ describe('ChairTile', () => {
         .textContent,
     ).toContain('RASS');
   });
+
+  it('keeps the same bands whatever the chair shows, so tiles never change size', () => {
+    const bands = (tile: HTMLElement) =>
+      [...tile.children].map((c) => c.className.split(' ')[0]).filter((c) => c !== '');
+    const quiet = renderTile(live([], null));
+    const quietBands = bands(quiet);
+    // No alarm: the alarm band is there anyway, saying so.
+    expect(within(quiet).getByText('No alarm')).toBeTruthy();
+    cleanup();
+    const busy = renderTile(
+      live([sample('a', 40, { hr: 130, sbp: 150, dbp: 90, spo2: 95, rr: 14, etco2: 36 })]),
+    );
+    expect(bands(busy)).toEqual(quietBands);
+    expect(quietBands).toEqual([
+      'tile-head',
+      'tile-alarm-slot',
+      'tile-main',
+      'tile-minor',
+      'tile-clock-slot',
+    ]);
+    // HR, SpO2, BP and RR are the big numerals; the stale BP says so beside its age.
+    expect(
+      [...busy.querySelectorAll('.vital-main [data-testid^="value-"]')].map((e) =>
+        e.getAttribute('data-testid'),
+      ),
+    ).toEqual(['value-hr', 'value-spo2', 'value-bp', 'value-rr']);
+    const bpTop = busy.querySelector('.vital-bp .vital-top');
+    expect(bpTop?.textContent).toBe('BP mmHg40 sSTALE');
+  });
 });

@@ -36,36 +36,63 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
   const measured = value.atMs !== null;
   const stale = value.atMs !== null && isStale(value.atMs, now);
   const p = value.parameter;
-  return (
-    <div
-      className={`vital vital-${size} vital-${p} ${stale ? 'is-stale' : ''} ${measured ? '' : 'is-unmeasured'} ${className ?? ''}`}
-      data-param={p}
-    >
-      <div className="vital-label">
-        {value.label} {value.unit !== '' && <span className="vital-unit">{value.unit}</span>}
+  const age = (
+    <span className="vital-age" data-testid={`age-${p}`}>
+      {value.atMs === null ? 'not measured' : formatAge(now - value.atMs)}
+    </span>
+  );
+  // Words, not colour alone: a dashed frame and STALE on a number that stopped coming.
+  const staleMark = stale && <span className="stale-mark">STALE</span>;
+  const label = (
+    <span className="vital-label">
+      {value.label} {value.unit !== '' && <span className="vital-unit">{value.unit}</span>}
+    </span>
+  );
+  const number = (
+    <span className="vital-value" data-testid={`value-${p}`} data-stale={stale ? 'true' : 'false'}>
+      {value.text}
+    </span>
+  );
+  const classes = `vital vital-${size} vital-${p} ${stale ? 'is-stale' : ''} ${measured ? '' : 'is-unmeasured'} ${className ?? ''}`;
+  if (size === 'minor') {
+    // One line: the secondary readings keep the tile short enough for 8 chairs on 1080p.
+    return (
+      <div className={classes} data-param={p}>
+        {label}
+        {number}
+        {age}
+        {staleMark}
       </div>
-      <div className="vital-reading">
-        <div
-          className="vital-value"
-          data-testid={`value-${p}`}
-          data-stale={stale ? 'true' : 'false'}
-        >
-          {value.text}
-        </div>
-        {trend !== undefined && (
-          <Sparkline
-            samples={trend.samples}
-            pick={trend.pick}
-            scale={trend.scale}
-            className={`sparkline-${p}`}
-          />
+    );
+  }
+  // Where the trend is drawn, STALE goes on the label line; the narrow RR cell has it beside
+  // the number. "not measured" takes the empty trend's place, so no label is ever cut short.
+  const markOnTop = trend !== undefined;
+  return (
+    <div className={classes} data-param={p}>
+      <div className="vital-top">
+        {label}
+        {measured && (
+          <span className="vital-when">
+            {age}
+            {markOnTop && staleMark}
+          </span>
         )}
       </div>
-      <div className="vital-meta">
-        <span className="vital-age" data-testid={`age-${p}`}>
-          {value.atMs === null ? 'not measured' : formatAge(now - value.atMs)}
+      <div className="vital-reading">
+        {number}
+        <span className="vital-side">
+          {!measured && age}
+          {!markOnTop && staleMark}
+          {measured && trend !== undefined && (
+            <Sparkline
+              samples={trend.samples}
+              pick={trend.pick}
+              scale={trend.scale}
+              className={`sparkline-${p}`}
+            />
+          )}
         </span>
-        {stale && <span className="stale-mark">STALE</span>}
       </div>
     </div>
   );
@@ -141,7 +168,17 @@ export const ChairTile = memo(function ChairTile({
             <span aria-hidden="true">{session.mark}</span> {session.text}
           </span>
         </div>
-        <TileAlarm alarms={alarms} now={now} />
+        {/* Every band of the tile has a fixed height, so an alarm, a STALE mark or a timer
+            never changes a tile's size and the grid never moves under the nurse's finger. */}
+        <div className="tile-alarm-slot">
+          {alarms === undefined || alarms.length === 0 ? (
+            <span className="tile-no-alarm" aria-hidden="true">
+              No alarm
+            </span>
+          ) : (
+            <TileAlarm alarms={alarms} now={now} />
+          )}
+        </div>
         <div className="tile-main">
           <Vital
             value={values.hr}
@@ -162,13 +199,15 @@ export const ChairTile = memo(function ChairTile({
             className="vital-wide"
             trend={{ samples, pick: pickSbp, scale: SBP_TREND }}
           />
+          <Vital value={values.rr} now={now} size="main" className="vital-narrow" />
         </div>
         <div className="tile-minor">
-          <Vital value={values.rr} now={now} size="minor" />
           {showEtco2 && <Vital value={values.etco2} now={now} size="minor" />}
           <Vital value={values.sedation} now={now} size="minor" />
         </div>
-        <TileSessionClock session={chair.session} latest={latest} now={now} />
+        <div className="tile-clock-slot">
+          <TileSessionClock session={chair.session} latest={latest} now={now} />
+        </div>
         {offline && (
           <div className="tile-offline-mark" aria-hidden="true">
             NOT LIVE

@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { useClinic } from '../../store/clinic';
 import { useConnection } from '../../store/connection';
-import { OverviewScreen } from './OverviewScreen';
+import { gridLayout, OverviewScreen } from './OverviewScreen';
 
 afterEach(() => {
   cleanup();
@@ -69,5 +69,20 @@ describe('OverviewScreen', () => {
     const tiles = screen.getAllByTestId('chair-tile');
     expect(tiles.every((t) => t.getAttribute('data-offline') === 'true')).toBe(true);
     expect(screen.getAllByText('NOT LIVE')).toHaveLength(2);
+  });
+
+  it('chooses the tile size by the number of chairs: 8 share one 1080p screen, more scroll', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 48].map(gridLayout)).toEqual([
+      'two',
+      'two',
+      'three',
+      'four',
+      'six',
+      'six',
+      'eight',
+      'eight',
+      'many',
+      'many',
+    ]);
   });
 });

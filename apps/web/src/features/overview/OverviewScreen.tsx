@@ -33,6 +33,19 @@ function storedAttentionFirst(): boolean {
   }
 }
 
+/**
+ * How many chairs share the screen decides the tile size (styles.css, on screens 1500 px and
+ * wider): up to 8 fit one 1080p screen without scrolling, fewer get bigger numerals.
+ */
+export function gridLayout(chairs: number): 'two' | 'three' | 'four' | 'six' | 'eight' | 'many' {
+  if (chairs <= 2) return 'two';
+  if (chairs === 3) return 'three';
+  if (chairs === 4) return 'four';
+  if (chairs <= 6) return 'six';
+  if (chairs <= 8) return 'eight';
+  return 'many';
+}
+
 /** Home: one tile per chair; with "attention first", chairs with alarms lead. */
 export function OverviewScreen() {
   const chairIds = useClinic((s) => s.chairIds);
@@ -72,8 +85,9 @@ export function OverviewScreen() {
         </p>
       ) : (
         <div
-          className={`tile-grid ${chairIds.length > 8 ? 'is-dense' : ''}`}
+          className="tile-grid"
           data-chairs={chairIds.length}
+          data-layout={gridLayout(chairIds.length)}
         >
           {order.map((id) => (
             <ChairTileSlot
