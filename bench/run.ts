@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { runBrowserBench } from './browser';
 import type { BrowserBenchResult } from './browser';
-import { runLoad } from './load';
+import { processUsage, runLoad } from './load';
 import type { LoadPoint, LoadResult } from './load';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -59,18 +59,19 @@ interface Target {
 
 async function startProcess(
   name: string,
-  script: string,
+  args: string[],
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url, child);
-  console.log(`  ${name} up at ${url} (pid ${child.pid})`);
+  const idleRss = child.pid === undefined ? NaN : processUsage(child.pid).rssMb;
+  console.log(`  ${name} up at ${url} (pid ${child.pid}, idle RSS ${idleRss} MB)`);
   return { url, child };
 }
 
@@ -86,8 +87,14 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
 }
 
 async function startChairside(chairs: number): Promise<Target> {
+  // What a clinic runs (`pnpm start`): the production build under plain node, not tsx.
+  const main = join(ROOT, 'apps/server/dist/main.js');
+  if (!existsSync(main))
+    throw new Error(
+      `${main} is missing: run pnpm --filter @chairside/server build (pnpm bench does)`,
+    );
   const dataDir = mkdtempSync(join(tmpdir(), 'chairside-bench-'));
-  const { url, child } = await startProcess('chairside', 'apps/server/src/main.ts', {
+  const { url, child } = await startProcess('chairside', [main], {
     DATA_DIR: dataDir,
     ADMIN_PASSWORD,
   });
@@ -118,7 +125,11 @@ async function startChairside(chairs: number): Promise<Target> {
 }
 
 async function startBare(chairs: number): Promise<Target> {
-  const { url, child } = await startProcess('bare relay', 'bench/bare-relay.ts', {});
+  const { url, child } = await startProcess(
+    'bare relay',
+    ['--import', 'tsx', 'bench/bare-relay.ts'],
+    {},
+  );
   const chairIds = Array.from({ length: chairs }, (_, i) => `bare-${i + 1}`);
   return {
     name: 'bare-relay',
