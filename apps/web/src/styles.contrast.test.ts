@@ -229,7 +229,7 @@ const BOUNDARIES: Pair[] = [
   ['high alarm tile', colourOf('.chair-tile.tile-alarm-high', 'border-color'), BG],
   ['medium alarm tile', colourOf('.chair-tile.tile-alarm-medium', 'border-color'), BG],
   ['technical alarm tile', colourOf('.chair-tile.tile-alarm-technical', 'border-color'), BG],
-  ['escalated row outline', colourOf('.alarm-row.is-escalated', 'outline'), SURFACE],
+  ['escalated row outline', colourOf('.alarm-row.is-escalated', 'box-shadow'), SURFACE],
 ];
 
 function below(pairs: Pair[], minimum: number): string[] {
