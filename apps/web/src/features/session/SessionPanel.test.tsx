@@ -180,6 +180,18 @@ describe('SessionPanel', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'No, go back' }));
     await user.keyboard('{Enter}');
     expect(server.requests).toHaveLength(3);
+    // Going back puts the focus on the button that asked; Escape goes back too.
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Stop infusion (to recovery)' }),
+    );
+    await user.keyboard('{Enter}');
+    expect(screen.getByText(/Stop the infusion for good\?/)).toBeTruthy();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByText(/Stop the infusion for good\?/)).toBeNull();
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Stop infusion (to recovery)' }),
+    );
+    expect(server.requests).toHaveLength(3);
     await user.click(screen.getByRole('button', { name: 'Stop infusion (to recovery)' }));
     await user.click(screen.getByRole('button', { name: 'Yes, stop infusion (to recovery)' }));
     await screen.findByRole('heading', { name: 'Discharge: modified Aldrete score' });

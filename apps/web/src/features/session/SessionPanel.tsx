@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { aldreteRecordText, allowedSessionEvents, can, infusionDose } from '@chairside/core';
 import type {
   AldreteRecord,
@@ -137,6 +137,18 @@ export function SessionPanel({
   const [error, setError] = useState<string | null>(null);
   // Stopping and ending cannot be undone: they ask once more.
   const [confirming, setConfirming] = useState<SessionEventType | null>(null);
+  // After "No, go back" (or Escape) the focus returns to the button that asked.
+  const [backTo, setBackTo] = useState<SessionEventType | null>(null);
+  const actionsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (confirming !== null || backTo === null) return;
+    actionsRef.current?.querySelector<HTMLButtonElement>(`.action-${backTo}`)?.focus();
+    setBackTo(null);
+  }, [confirming, backTo]);
+  const goBack = () => {
+    setBackTo(confirming);
+    setConfirming(null);
+  };
   // The discharge this panel made: the chair's session turns null on the live link right after,
   // and the nurse should still see what was recorded (the Aldrete score) until the next session.
   const [discharged, setDischarged] = useState<Session | null>(null);
@@ -262,7 +274,7 @@ export function SessionPanel({
       </dl>
       <BaselineFacts session={session} samples={samples} entryFieldId={entryFieldId} />
       {mayManage && actions.length > 0 && confirming === null && (
-        <div className="session-actions" role="group" aria-label="Session actions">
+        <div className="session-actions" role="group" aria-label="Session actions" ref={actionsRef}>
           {actions.map((type) => (
             <button
               key={type}
@@ -280,7 +292,14 @@ export function SessionPanel({
         </div>
       )}
       {mayManage && confirming !== null && (
-        <div className="session-confirm" role="group" aria-labelledby={`${titleId}-confirm`}>
+        <div
+          className="session-confirm"
+          role="group"
+          aria-labelledby={`${titleId}-confirm`}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') goBack();
+          }}
+        >
           <p id={`${titleId}-confirm`} className="step-title">
             {CONFIRM_QUESTIONS[confirming]}
           </p>
@@ -302,9 +321,7 @@ export function SessionPanel({
               className="button"
               // The safe choice takes the focus: Enter by habit does not end an infusion.
               autoFocus
-              onClick={() => {
-                setConfirming(null);
-              }}
+              onClick={goBack}
             >
               No, go back
             </button>
