@@ -22,6 +22,14 @@ export function openDatabase(dataDir: string): ChairsideDb {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Each stored reading dirties a leaf page of its chair in two indexes, and every commit
+  // appends its dirty pages to the WAL; a checkpoint copies them into the database file. At the
+  // default (1000 pages) a 500-chair ingest checkpointed every second or so and wrote the same
+  // hot pages again each time: 43 us of CPU per row against 29 us at 10000 pages (measured,
+  // 16 rows per commit), and the longest commit (the one that checkpoints) went from 154 ms to
+  // 70 ms. The WAL file may grow to ~40 MB; journal_size_limit trims it back after a checkpoint.
+  sqlite.pragma('wal_autocheckpoint = 10000');
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   return new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
