@@ -59,7 +59,9 @@ export function TileEntry({ chairId, chairLabel }: { chairId: string; chairLabel
           setOpen((o) => !o);
         }}
       >
-        <span aria-hidden="true">✎ </span>Enter vitals
+        {/* On a narrow tablet tile "Enter" gives way so the infusion timer beside it fits. */}
+        <span aria-hidden="true">✎ </span>
+        <span className="tile-entry-verb">Enter </span>vitals
       </button>
       {open && (
         <div className="entry-sheet" role="dialog" aria-labelledby={titleId}>
