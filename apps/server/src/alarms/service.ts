@@ -446,7 +446,9 @@ export class AlarmService {
 
   /** Evaluates samples stored by this or another process (the owner's side of a hand-over). */
   evaluateSamples(chairId: string, samples: StoredSample[]): void {
-    const chair = this.#chair(chairId, new Set(samples.map((s) => s.id)));
+    // The skip set matters only to a chair's first rebuild: not built for every batch.
+    const chair =
+      this.#chairs.get(chairId) ?? this.#chair(chairId, new Set(samples.map((s) => s.id)));
     void this.#enqueue(chair, async () => {
       let state = chair.state;
       const changes: AlertChange[] = [];

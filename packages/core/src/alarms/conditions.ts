@@ -40,7 +40,7 @@ export interface Threshold {
 
 export interface Assessment {
   /** The thresholds the value crosses now. */
-  met: Threshold[];
+  met: readonly Threshold[];
   /** True while the value is inside some threshold widened by its hysteresis. */
   holds: boolean;
   value: number;
@@ -57,8 +57,13 @@ function crosses(side: Side, inclusive: boolean, value: number, limit: number): 
 }
 
 // Thresholds depend only on the rule set, the quantity, the side and the baseline SBP: they are
-// built once per rule set and reused for every sample (the engine runs per sample per chair).
-const thresholdCache = new WeakMap<AlarmRuleSet, Map<string, readonly Threshold[]>>();
+// built once per rule set and reused for every sample (the engine runs per sample per chair,
+// twice per reading: so the lookup builds no key string, only SBP-high varies with a baseline).
+interface RuleSetThresholds {
+  bySide: Map<LimitedQuantity, { low?: readonly Threshold[]; high?: readonly Threshold[] }>;
+  sbpHighByBaseline: Map<number, readonly Threshold[]>;
+}
+const thresholdCache = new WeakMap<AlarmRuleSet, RuleSetThresholds>();
 
 export function thresholdsFor(
   field: MeasurementField,
@@ -69,16 +74,29 @@ export function thresholdsFor(
 ): readonly Threshold[] {
   let perRules = thresholdCache.get(rules);
   if (perRules === undefined) {
-    perRules = new Map();
+    perRules = { bySide: new Map(), sbpHighByBaseline: new Map() };
     thresholdCache.set(rules, perRules);
   }
   const q = quantityOf(field, scale);
   const baseSbp = field === 'sbp' && side === 'high' ? (baseline?.sbp ?? null) : null;
-  const key = `${q}|${side}|${String(baseSbp)}`;
-  const cached = perRules.get(key);
-  if (cached !== undefined) return cached;
-  const built = buildThresholds(field, q, side, rules, baseSbp);
-  perRules.set(key, built);
+  if (baseSbp !== null) {
+    let built = perRules.sbpHighByBaseline.get(baseSbp);
+    if (built === undefined) {
+      built = buildThresholds(field, q, side, rules, baseSbp);
+      perRules.sbpHighByBaseline.set(baseSbp, built);
+    }
+    return built;
+  }
+  let sides = perRules.bySide.get(q);
+  if (sides === undefined) {
+    sides = {};
+    perRules.bySide.set(q, sides);
+  }
+  let built = sides[side];
+  if (built === undefined) {
+    built = buildThresholds(field, q, side, rules, null);
+    sides[side] = built;
+  }
   return built;
 }
 
@@ -149,6 +167,8 @@ function buildThresholds(
   return out;
 }
 
+const NONE_MET: readonly Threshold[] = Object.freeze([]);
+
 export function assess(
   reading: Reading,
   side: Side,
@@ -157,16 +177,23 @@ export function assess(
 ): Assessment {
   const thresholds = thresholdsFor(reading.field, reading.scale, side, rules, baseline);
   const v = reading.value;
-  const met = thresholds.filter((t) => crosses(t.side, t.inclusive, v, t.limit));
-  const holds = thresholds.some((t) =>
-    crosses(
-      t.side,
-      t.inclusive,
-      v,
-      t.side === 'low' ? t.limit + t.hysteresis : t.limit - t.hysteresis,
-    ),
-  );
-  return { met, holds, value: v };
+  // Most readings cross nothing: no array is allocated for them (this runs twice per reading).
+  let met: Threshold[] | null = null;
+  let holds = false;
+  for (const t of thresholds) {
+    if (crosses(t.side, t.inclusive, v, t.limit)) (met ??= []).push(t);
+    if (
+      !holds &&
+      crosses(
+        t.side,
+        t.inclusive,
+        v,
+        t.side === 'low' ? t.limit + t.hysteresis : t.limit - t.hysteresis,
+      )
+    )
+      holds = true;
+  }
+  return { met: met ?? NONE_MET, holds, value: v };
 }
 
 export function meets(a: Assessment, priority: PhysiologicalPriority): boolean {
