@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson 2013): keeps `threshold` points of a series so
  * the drawn line keeps its shape. The first and last points are always kept; in every bucket the
@@ -54,3 +56,53 @@ export function lttb<T>(
   out.push(at(n - 1));
   return out;
 }
+
+/** The series of a vitals trend: the numeric parameters, and the sedation score per scale. */
+export const TREND_PARAMETERS = [
+  'hr',
+  'sbp',
+  'dbp',
+  'spo2',
+  'rr',
+  'etco2',
+  'moaas',
+  'rass',
+] as const;
+export type TrendParameter = (typeof TREND_PARAMETERS)[number];
+
+const TrendPointSchema = z.tuple([z.number(), z.number()]);
+/** A reading on the time axis: [epoch milliseconds, value]. */
+export type TrendPoint = z.infer<typeof TrendPointSchema>;
+
+export const TrendSeriesSchema = z.object({
+  /** Readings of the parameter in the window, before downsampling. */
+  count: z.number().int().nonnegative(),
+  /** At most `points` of them (LTTB), ascending by time; all of them when there are fewer. */
+  points: z.array(TrendPointSchema),
+});
+export type TrendSeries = z.infer<typeof TrendSeriesSchema>;
+
+/**
+ * A chair's readings over a window, each parameter downsampled on the server
+ * (GET /chairs/{chairId}/vitals/trend): what a long chart draws, without every sample.
+ */
+export const VitalsTrendSchema = z.object({
+  chairId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** The most points kept per series. */
+  points: z.number().int(),
+  /** Samples in the window. */
+  samples: z.number().int().nonnegative(),
+  series: z.object({
+    hr: TrendSeriesSchema,
+    sbp: TrendSeriesSchema,
+    dbp: TrendSeriesSchema,
+    spo2: TrendSeriesSchema,
+    rr: TrendSeriesSchema,
+    etco2: TrendSeriesSchema,
+    moaas: TrendSeriesSchema,
+    rass: TrendSeriesSchema,
+  }),
+});
+export type VitalsTrend = z.infer<typeof VitalsTrendSchema>;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorBody, Role, StoredSample } from '@chairside/core';
+import type { ErrorBody, Role, StoredSample, VitalsTrend } from '@chairside/core';
 import { call, createChair, startTestServer, tokensForAllRoles } from '../testing/harness';
 import type { TestServer } from '../testing/harness';
-import type { VitalsTrend } from './trend';
 
 // Sample times are checked against the server's clock: pin it so 4 h of history is "the past".
 const NOW = Date.parse('2026-11-21T12:00:00.000Z');
@@ -130,6 +129,7 @@ describe('GET /chairs/{chairId}/vitals/trend', () => {
 
   it('refuses bad queries with the field named, an unknown chair with 404, no token with 401', async () => {
     const issuePath = (body: unknown) => (body as ErrorBody).error.issues?.[0]?.path;
+    const message = (body: unknown) => (body as ErrorBody).error.message;
     const few = await trendOf('?points=2');
     expect(few.status).toBe(400);
     expect(issuePath(few.body)).toBe('points');
@@ -139,7 +139,7 @@ describe('GET /chairs/{chairId}/vitals/trend', () => {
     expect(issuePath(reversed.body)).toBe('from');
     const tooLong = await trendOf(`?from=${NOW - 25 * 3600_000}&to=${NOW}`);
     expect(tooLong.status).toBe(400);
-    expect((tooLong.body as ErrorBody).error.message).toContain('at most 24 h');
+    expect(message(tooLong.body)).toContain('at most 24 h');
     const unknown = await call(t.url, 'GET', '/chairs/no-such-chair/vitals/trend', {
       token: tokens.nurse,
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { lttb, toErrorIssues } from '@chairside/core';
+import type { TrendParameter, TrendPoint, TrendSeries, VitalsTrend } from '@chairside/core';
 import { assertChairExists } from './chairs';
 import type { DomainContext } from './context';
 import { invalid } from './errors';
@@ -9,40 +10,6 @@ import { invalid } from './errors';
  * draws a 4-hour session from ~600 points per parameter instead of fetching, parsing and
  * shaping 14,400 samples in the browser. The raw samples stay at GET /chairs/{id}/vitals.
  */
-
-/** The series of a trend: the numeric parameters, and the sedation score per scale. */
-export const TREND_PARAMETERS = [
-  'hr',
-  'sbp',
-  'dbp',
-  'spo2',
-  'rr',
-  'etco2',
-  'moaas',
-  'rass',
-] as const;
-export type TrendParameter = (typeof TREND_PARAMETERS)[number];
-
-/** A reading on the time axis: [epoch milliseconds, value]. */
-export type TrendPoint = [t: number, value: number];
-
-export interface TrendSeries {
-  /** Readings of this parameter in the window, before downsampling. */
-  count: number;
-  /** At most `points` of them, ascending by time; all of them when there are fewer. */
-  points: TrendPoint[];
-}
-
-export interface VitalsTrend {
-  chairId: string;
-  from: string;
-  to: string;
-  /** The most points kept per series. */
-  points: number;
-  /** Samples in the window. */
-  samples: number;
-  series: Record<TrendParameter, TrendSeries>;
-}
 
 /** About one point per pixel of a chart: more only costs the browser time. */
 export const DEFAULT_TREND_POINTS = 600;

@@ -21,6 +21,7 @@ import {
   SessionEventInputSchema,
   SessionSchema,
   StoredSampleSchema,
+  TREND_PARAMETERS,
   UserCreateSchema,
   UserSchema,
 } from '@chairside/core';
@@ -29,7 +30,6 @@ import {
   MAX_TREND_POINTS,
   MAX_TREND_SPAN_MS,
   MIN_TREND_POINTS,
-  TREND_PARAMETERS,
 } from '../domain/trend';
 import { DEFAULT_VITALS_LIMIT, MAX_VITALS_LIMIT } from '../domain/vitals';
 import { simulatorOpenApiPaths, simulatorOpenApiSchemas } from './simulator-routes';
