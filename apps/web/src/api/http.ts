@@ -7,6 +7,7 @@ import {
   SessionSchema,
   StoredSampleSchema,
   UserSchema,
+  VitalsTrendSchema,
 } from '@chairside/core';
 import type {
   AlarmRuleSet,
@@ -25,6 +26,7 @@ import type {
   StoredSample,
   User,
   UserCreate,
+  VitalsTrend,
 } from '@chairside/core';
 
 /** An answer from the server that is not a success, in the contract's words (CONTRACT.md 3). */
@@ -50,6 +52,13 @@ export interface VitalsQuery {
   from?: Date | number | string;
   to?: Date | number | string;
   limit?: number;
+}
+
+export interface TrendQuery {
+  from?: Date | number | string;
+  to?: Date | number | string;
+  /** The most points per parameter (server default 600). */
+  points?: number;
 }
 
 export interface IngestResult {
@@ -87,6 +96,8 @@ export interface ApiClient {
   login(credentials: Login): Promise<LoginResult>;
   listChairs(): Promise<Chair[]>;
   getVitals(chairId: string, query?: VitalsQuery): Promise<StoredSample[]>;
+  /** Each parameter over the window, downsampled on the server: what a long chart draws. */
+  getVitalsTrend(chairId: string, query?: TrendQuery): Promise<VitalsTrend>;
   postVitals(chairId: string, samples: SampleInput | SampleInput[]): Promise<IngestResult>;
   createSession(chairId: string, session: SessionCreate): Promise<Session>;
   postSessionEvent(sessionId: string, event: SessionEventInput): Promise<Session>;
@@ -117,12 +128,106 @@ export interface ApiClientOptions {
 export const API_BASE_PATH = '/api/v1';
 
 // A feed sample has no user; be lenient if a server leaves the field out rather than drop data.
-const WireSampleSchema = StoredSampleSchema.extend({
+export const WireSampleSchema = StoredSampleSchema.extend({
   enteredBy: z.string().nullable().default(null),
+});
+
+const MEASUREMENTS = ['hr', 'sbp', 'dbp', 'spo2', 'rr', 'etco2'] as const;
+/** Every field readStoredSample knows; a test holds this to the schema's fields. */
+export const STORED_SAMPLE_FIELDS = [
+  'seq',
+  'id',
+  'at',
+  ...MEASUREMENTS,
+  'sedation',
+  'source',
+  'chairId',
+  'sessionId',
+  'receivedAt',
+  'enteredBy',
+] as const;
+const isSource = (v: unknown): v is StoredSample['source'] =>
+  v === 'device' || v === 'manual' || v === 'simulator';
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScore = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * One stored sample off the wire, checked field by field: exactly what WireSampleSchema
+ * accepts, with the same output (unknown keys dropped, a missing `enteredBy` is null); null when
+ * it does not match. Written out by hand because samples come by the thousand (a dashboard's
+ * backfill, a long history) and the app's CSP forbids eval, which leaves zod on its slow,
+ * interpreted path: several times slower. The tests hold it to the schema.
+ */
+export function readStoredSample(v: unknown): StoredSample | null {
+  if (!isRecord(v)) return null;
+  const { seq, id, at, source, chairId, sessionId, receivedAt, enteredBy, sedation } = v;
+  if (
+    (seq !== undefined && !Number.isSafeInteger(seq)) ||
+    typeof id !== 'string' ||
+    typeof at !== 'string' ||
+    !isSource(source) ||
+    typeof chairId !== 'string' ||
+    (sessionId !== null && typeof sessionId !== 'string') ||
+    typeof receivedAt !== 'string' ||
+    (enteredBy !== undefined && enteredBy !== null && typeof enteredBy !== 'string')
+  ) {
+    return null;
+  }
+  const out: StoredSample = {
+    id,
+    at,
+    source,
+    chairId,
+    sessionId,
+    receivedAt,
+    enteredBy: enteredBy ?? null,
+  };
+  if (typeof seq === 'number') out.seq = seq;
+  for (const key of MEASUREMENTS) {
+    const value = v[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+    out[key] = value;
+  }
+  if (sedation !== undefined) {
+    // A strict object in the schema: the scale, the score in its range, nothing else.
+    if (!isRecord(sedation) || Object.keys(sedation).length !== 2) return null;
+    const { scale, score } = sedation;
+    if (scale === 'MOAA/S' && isScore(score, 0, 5)) out.sedation = { scale, score };
+    else if (scale === 'RASS' && isScore(score, -5, 4)) out.sedation = { scale, score };
+    else return null;
+  }
+  return out;
+}
+
+/** An array of stored samples, all valid, or null. */
+function readStoredSamples(value: unknown): StoredSample[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: StoredSample[] = new Array<StoredSample>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const sample = readStoredSample(value[i]);
+    if (sample === null) return null;
+    out[i] = sample;
+  }
+  return out;
+}
+
+// The zod wrapper lets `request` treat it like any schema; the work is readStoredSamples'.
+const SamplesSchema = z.object({
+  samples: z.unknown().transform((value, ctx): StoredSample[] => {
+    const samples = readStoredSamples(value);
+    if (samples === null) {
+      ctx.addIssue({ code: 'custom', message: 'not a list of stored samples' });
+      return z.NEVER;
+    }
+    return samples;
+  }),
 });
 const LoginResultSchema = z.object({ token: z.string().min(1), user: UserSchema });
 const ChairsSchema = z.object({ chairs: z.array(ChairSchema) });
-const SamplesSchema = z.object({ samples: z.array(WireSampleSchema) });
+const TrendResultSchema = z.object({ trend: VitalsTrendSchema });
 const SessionResultSchema = z.object({ session: SessionSchema });
 const IngestResultSchema = z.object({ accepted: z.number(), duplicates: z.number() });
 const CreatedChairSchema = z.object({ chair: z.object({ id: z.string(), label: z.string() }) });
@@ -133,10 +238,9 @@ const AlertsSchema = z.object({ alerts: z.array(AlertRecordSchema) });
 const AlertResultSchema = z.object({ alert: AlertSchema });
 const AudioPauseResultSchema = z.object({ pause: AudioPauseSchema.nullable() });
 
-/** Parses a socket or HTTP payload of stored samples; what does not match is dropped. */
+/** Parses a socket or HTTP payload of stored samples; a payload with any invalid sample is dropped. */
 export function parseStoredSamples(samples: unknown): StoredSample[] {
-  const parsed = z.array(WireSampleSchema).safeParse(samples);
-  return parsed.success ? parsed.data : [];
+  return readStoredSamples(samples) ?? [];
 }
 
 function toIso(t: Date | number | string): string {
@@ -240,6 +344,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return (
         await request('GET', `/chairs/${encodeURIComponent(chairId)}/vitals${qs}`, SamplesSchema)
       ).samples;
+    },
+    getVitalsTrend: async (chairId, query = {}) => {
+      const params = new URLSearchParams();
+      if (query.from !== undefined) params.set('from', toIso(query.from));
+      if (query.to !== undefined) params.set('to', toIso(query.to));
+      if (query.points !== undefined) params.set('points', String(query.points));
+      const qs = params.size > 0 ? `?${params.toString()}` : '';
+      return (
+        await request(
+          'GET',
+          `/chairs/${encodeURIComponent(chairId)}/vitals/trend${qs}`,
+          TrendResultSchema,
+        )
+      ).trend;
     },
     postVitals: (chairId, samples) =>
       request('POST', `/chairs/${encodeURIComponent(chairId)}/vitals`, IngestResultSchema, samples),
