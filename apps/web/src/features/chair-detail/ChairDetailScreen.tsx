@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { can, DEFAULT_ALARM_RULES } from '@chairside/core';
@@ -14,11 +14,29 @@ import { ReadingsTable } from './ReadingsTable';
 import { alarmMarkers, limitBands, phaseMarkers, RANGES, rangeWindow } from './ranges';
 import type { RangeId } from './ranges';
 import { clinicalDomain, TrendChart } from './TrendChart';
-import type { TimeMarker, TrendKey, TrendSeries, ValueLine } from './TrendChart';
-import { trendRows } from './trendRows';
+import type { TimeMarker, TrendKey, TrendRow, TrendSeries, ValueLine } from './TrendChart';
+import { CHART_POINTS, trendRows, trendSeriesRows, withLiveRows } from './trendRows';
 
 /** The detail opens on the last hour: history from the server joined with the live buffer. */
 export const HISTORY_WINDOW_MS = 60 * 60_000;
+
+/**
+ * A trend is fetched again this often while shown, so the 15-minute live buffer always
+ * overlaps its end: a detail left open for an hour shows no gap between the two.
+ */
+export const TREND_REFRESH_MS = 5 * 60_000;
+
+/**
+ * The history behind the screen, for the range it was fetched for. Charts of 1 h and the whole
+ * session draw a server trend (each parameter downsampled to about a point per pixel: a 4 h
+ * session is ~600 points per chart, not 14,400 samples to fetch, parse and thin out here);
+ * the 15-minute charts and the table show every sample.
+ */
+type History =
+  | { kind: 'trend'; range: RangeId; rows: readonly TrendRow[] }
+  | { kind: 'samples'; range: RangeId; samples: readonly StoredSample[] };
+
+const NO_SAMPLES: readonly StoredSample[] = [];
 
 /** Time per chart redraw for a window: one pixel of ~600, between 1 s and 5 s. */
 export function redrawFrameMs(spanMs: number): number {
@@ -54,8 +72,21 @@ const BASELINE_COLOR = '#d6dde6';
 const DETAIL_ENTRY_BP_ID = 'detail-entry-bp';
 const NO_ALERTS: readonly Alert[] = [];
 
-function ChartSection({ children }: { children: ReactNode }) {
-  return <div className="trend-grid">{children}</div>;
+/** The charts, marked with the range they are drawn for (and busy while another is on its way). */
+function ChartSection({
+  range,
+  busy,
+  children,
+}: {
+  range: RangeId;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className="trend-grid" data-range={range} aria-busy={busy}>
+      {children}
+    </div>
+  );
 }
 
 export default function ChairDetailScreen({
@@ -81,10 +112,9 @@ export default function ChairDetailScreen({
   const role = useAuth((s) => s.user?.role ?? null);
   const [range, setRange] = useState<RangeId>('1h');
   const [view, setView] = useState<'charts' | 'table'>('charts');
-  const [history, setHistory] = useState<readonly StoredSample[]>([]);
+  const [history, setHistory] = useState<History | null>(null);
   const [historyError, setHistoryError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-
   const session = live?.chair.session ?? null;
   const sessionCreatedAt = session?.createdAt;
   const sessionId = session?.id;
@@ -117,20 +147,42 @@ export default function ChairDetailScreen({
   const choice = RANGES.find((r) => r.id === range) ?? RANGES[1];
   const phrase = choice?.phrase ?? '';
 
+  // Charts of 1 h and more draw the server's trend; 15 min and the table, every sample.
+  const source: History['kind'] = view === 'charts' && range !== '15m' ? 'trend' : 'samples';
+  const refresh = source === 'trend' ? Math.floor(now / TREND_REFRESH_MS) : 0;
+  const fetchKey = `${chairId} ${range} ${source} ${sessionCreatedAt ?? ''}`;
+  const fetchedKey = useRef<string | null>(null);
+
   useEffect(() => {
     let current = true;
+    // The same history again (the periodic trend refresh): the charts stay as they are.
+    const refreshing = fetchedKey.current === fetchKey;
+    fetchedKey.current = fetchKey;
     const span = rangeWindow(range, clock(), sessionCreatedAt ?? null);
-    setLoading(true);
-    api
-      .getVitals(chairId, span)
-      .then((samples) => {
+    if (!refreshing) setLoading(true);
+    const fetched: Promise<History> =
+      source === 'trend'
+        ? api
+            .getVitalsTrend(chairId, { from: span.from, to: span.to, points: CHART_POINTS })
+            .then((trend) => ({ kind: 'trend', range, rows: trendSeriesRows(trend) }))
+        : api.getVitals(chairId, span).then((samples) => ({ kind: 'samples', range, samples }));
+    fetched
+      .then((next) => {
         if (!current) return;
-        setHistory(samples);
+        setHistory(next);
         setHistoryError(null);
       })
       .catch((e: unknown) => {
-        if (current)
-          setHistoryError(e instanceof ApiError ? e.message : 'The history could not be loaded.');
+        if (!current) return;
+        setHistoryError(e instanceof ApiError ? e.message : 'The history could not be loaded.');
+        // The chosen range is shown all the same, with what the live link holds.
+        if (!refreshing) {
+          setHistory(
+            source === 'trend'
+              ? { kind: 'trend', range, rows: [] }
+              : { kind: 'samples', range, samples: NO_SAMPLES },
+          );
+        }
       })
       .finally(() => {
         if (current) setLoading(false);
@@ -139,24 +191,39 @@ export default function ChairDetailScreen({
       current = false;
     };
     // The session matters only through its start: a new event must not refetch the history.
-  }, [api, chairId, clock, range, sessionCreatedAt]);
+  }, [api, chairId, clock, range, sessionCreatedAt, source, fetchKey, refresh]);
 
+  // Until the chosen range's history arrives the charts keep showing the previous one: no
+  // redraw of old data on a new time axis while the nurse waits.
+  const shown: RangeId = history?.range ?? range;
+  const shownPhrase = RANGES.find((r) => r.id === shown)?.phrase ?? '';
   // Charts redraw once per frame: about one pixel of time (1.5 s for 15 min), at most 5 s. Five
   // charts of a 4 h session redrawn on every 1 Hz sample would keep a tablet busy for nothing.
-  const wanted = rangeWindow(range, now, sessionCreatedAt ?? null);
+  const wanted = rangeWindow(shown, now, sessionCreatedAt ?? null);
   const frameMs = redrawFrameMs(wanted.to - wanted.from);
   const frameEnd = Math.ceil(now / frameMs) * frameMs;
-  const span = rangeWindow(range, frameEnd, sessionCreatedAt ?? null);
+  const span = rangeWindow(shown, frameEnd, sessionCreatedAt ?? null);
   const currentLive = live?.samples;
   // Deliberately keyed on the frame: the buffer is read when a frame starts, not per sample.
   const liveSamples = useMemo(() => currentLive, [frameEnd, chairId]);
   // A fixed span per range, so the merge reruns when data arrives, not on every clock tick.
-  const keepMs = range === 'session' ? 24 * 3600_000 : span.to - span.from;
+  const keepMs = shown === 'session' ? 24 * 3600_000 : span.to - span.from;
   const samples = useMemo(
-    () => mergeSamples(history, liveSamples ?? [], { windowMs: keepMs, maxSamples: span.limit }),
+    () =>
+      mergeSamples(
+        history?.kind === 'samples' ? history.samples : NO_SAMPLES,
+        liveSamples ?? NO_SAMPLES,
+        { windowMs: keepMs, maxSamples: span.limit },
+      ),
     [history, liveSamples, keepMs, span.limit],
   );
-  const rows = useMemo(() => trendRows(samples), [samples]);
+  const rows = useMemo(
+    () =>
+      history?.kind === 'trend'
+        ? withLiveRows(history.rows, trendRows(liveSamples ?? NO_SAMPLES), span.from)
+        : trendRows(samples),
+    [history, liveSamples, samples, span.from],
+  );
   // Charts end at "now" so a silent feed shows as an empty stretch, not a line that stops early.
   const timeDomain = useMemo<[number, number]>(() => [span.from, span.to], [span.from, span.to]);
 
@@ -268,14 +335,14 @@ export default function ChairDetailScreen({
       {view === 'table' ? (
         <ReadingsTable samples={samples} phrase={phrase} />
       ) : (
-        <ChartSection>
+        <ChartSection range={shown} busy={loading}>
           <TrendChart
             title="Heart rate"
             unit="bpm"
             rows={rows}
             timeDomain={timeDomain}
-            loading={loading}
-            emptyText={`No Heart rate readings ${phrase}.`}
+            loading={history === null}
+            emptyText={`No Heart rate readings ${shownPhrase}.`}
             domain={HR_DOMAIN}
             series={HR_SERIES}
             bands={bands.hr}
@@ -287,8 +354,8 @@ export default function ChairDetailScreen({
             unit="mmHg"
             rows={rows}
             timeDomain={timeDomain}
-            loading={loading}
-            emptyText={`No Blood pressure readings ${phrase}.`}
+            loading={history === null}
+            emptyText={`No Blood pressure readings ${shownPhrase}.`}
             domain={BP_DOMAIN}
             series={BP_SERIES}
             bands={bands.sbp}
@@ -300,8 +367,8 @@ export default function ChairDetailScreen({
             unit="%"
             rows={rows}
             timeDomain={timeDomain}
-            loading={loading}
-            emptyText={`No SpO2 readings ${phrase}.`}
+            loading={history === null}
+            emptyText={`No SpO2 readings ${shownPhrase}.`}
             domain={SPO2_DOMAIN}
             series={SPO2_SERIES}
             bands={bands.spo2}
@@ -314,8 +381,8 @@ export default function ChairDetailScreen({
             rightUnit="mmHg"
             rows={rows}
             timeDomain={timeDomain}
-            loading={loading}
-            emptyText={`No Respiration readings ${phrase}.`}
+            loading={history === null}
+            emptyText={`No Respiration readings ${shownPhrase}.`}
             domain={RR_DOMAIN}
             rightDomain={ETCO2_DOMAIN}
             series={RESPIRATION_SERIES}
@@ -328,8 +395,8 @@ export default function ChairDetailScreen({
             unit="score"
             rows={rows}
             timeDomain={timeDomain}
-            loading={loading}
-            emptyText={`No Sedation readings ${phrase}.`}
+            loading={history === null}
+            emptyText={`No Sedation readings ${shownPhrase}.`}
             domain={SEDATION_DOMAIN}
             ticks={SEDATION_TICKS}
             series={SEDATION_SERIES}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredSample } from '@chairside/core';
-import { CHART_POINTS, chartRows, trendRows } from './trendRows';
+import type { StoredSample, VitalsTrend } from '@chairside/core';
+import { CHART_POINTS, chartRows, trendRows, trendSeriesRows, withLiveRows } from './trendRows';
 import type { TrendRow } from './TrendChart';
 
 const T0 = Date.parse('2026-11-21T09:00:00.000Z');
@@ -77,5 +77,75 @@ describe('chartRows', () => {
     expect(Math.max(...rows.map((r) => r.sbp ?? 0))).toBe(182);
     expect(Math.min(...rows.map((r) => r.dbp ?? 999))).toBe(48);
     expect(rows.every((r, i) => i === 0 || r.t > rows[i - 1]!.t)).toBe(true);
+  });
+});
+
+describe('trendSeriesRows and withLiveRows', () => {
+  const empty = { count: 0, points: [] as [number, number][] };
+  const trend = (series: Partial<VitalsTrend['series']>): VitalsTrend => ({
+    chairId: 'c1',
+    from: '',
+    to: '',
+    points: 600,
+    samples: 0,
+    series: {
+      hr: empty,
+      sbp: empty,
+      dbp: empty,
+      spo2: empty,
+      rr: empty,
+      etco2: empty,
+      moaas: empty,
+      rass: empty,
+      ...series,
+    },
+  });
+
+  it('joins the series kept at the same time into one row, ascending', () => {
+    const rows = trendSeriesRows(
+      trend({
+        hr: {
+          count: 3,
+          points: [
+            [T0 + 2000, 80],
+            [T0, 72],
+          ],
+        },
+        spo2: {
+          count: 3,
+          points: [
+            [T0, 97],
+            [T0 + 1000, 86],
+          ],
+        },
+        rass: { count: 1, points: [[T0 + 1000, -1]] },
+      }),
+    );
+    expect(rows).toEqual([
+      { t: T0, hr: 72, spo2: 97 },
+      { t: T0 + 1000, spo2: 86, rass: -1 },
+      { t: T0 + 2000, hr: 80 },
+    ]);
+  });
+
+  it('draws the trend up to the live buffer, then every live reading, nothing before the window', () => {
+    const older: TrendRow[] = [
+      { t: T0, spo2: 97 },
+      { t: T0 + 60_000, spo2: 86 },
+      { t: T0 + 120_000, spo2: 97 },
+      { t: T0 + 180_000, spo2: 96 },
+    ];
+    const live: TrendRow[] = [
+      { t: T0 + 150_000, spo2: 95 },
+      { t: T0 + 151_000, spo2: 94 },
+    ];
+    expect(withLiveRows(older, live, T0 + 30_000)).toEqual([
+      { t: T0 + 60_000, spo2: 86 },
+      { t: T0 + 120_000, spo2: 97 },
+      { t: T0 + 150_000, spo2: 95 },
+      { t: T0 + 151_000, spo2: 94 },
+    ]);
+    // No live buffer (the socket is down): the trend alone.
+    expect(withLiveRows(older, [], T0)).toEqual(older);
   });
 });

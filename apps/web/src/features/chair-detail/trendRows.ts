@@ -1,5 +1,5 @@
-import { lttb } from '@chairside/core';
-import type { StoredSample } from '@chairside/core';
+import { lttb, TREND_PARAMETERS } from '@chairside/core';
+import type { StoredSample, VitalsTrend } from '@chairside/core';
 import type { TrendKey, TrendRow } from './TrendChart';
 
 /** Chart rows from samples: one row per sample, the sedation score split by scale. */
@@ -16,6 +16,41 @@ export function trendRows(samples: readonly StoredSample[]): TrendRow[] {
     if (s.sedation?.scale === 'RASS') row.rass = s.sedation.score;
     return row;
   });
+}
+
+/**
+ * Chart rows from a server trend (each parameter downsampled on its own): one row per time at
+ * which any series kept a point, ascending.
+ */
+export function trendSeriesRows(trend: VitalsTrend): TrendRow[] {
+  const byTime = new Map<number, TrendRow>();
+  for (const key of TREND_PARAMETERS) {
+    for (const [t, value] of trend.series[key].points) {
+      let row = byTime.get(t);
+      if (row === undefined) {
+        row = { t };
+        byTime.set(t, row);
+      }
+      row[key] = value;
+    }
+  }
+  return [...byTime.values()].sort((a, b) => a.t - b.t);
+}
+
+/**
+ * The rows a window draws: the trend up to where the live buffer starts, then the live rows
+ * (every reading of the last minutes, late ones included), nothing before `from`. Both inputs
+ * ascend by time.
+ */
+export function withLiveRows(
+  trend: readonly TrendRow[],
+  live: readonly TrendRow[],
+  from: number,
+): TrendRow[] {
+  const liveStart = live[0]?.t ?? Infinity;
+  const rows = trend.filter((r) => r.t >= from && r.t < liveStart);
+  for (const r of live) if (r.t >= from) rows.push(r);
+  return rows;
 }
 
 /** Points kept per series: about one per pixel of a chart; beyond that, more only cost time. */
