@@ -40,6 +40,8 @@ export interface LoadResult {
   missingDeliveries: number;
   serverCpuPercent: number;
   serverRssMb: { start: number; end: number; max: number };
+  /** The server's RSS every 10 s of the run (seconds since the start, MB): flat or growing. */
+  serverRssSeries: { s: number; mb: number }[];
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -145,6 +147,7 @@ export async function runLoad(opts: {
   let recordEnd = 0;
   let usageStart = processUsage(serverPid);
   let rssMax = usageStart.rssMb;
+  const rssSeries: { s: number; mb: number }[] = [];
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -195,7 +198,13 @@ export async function runLoad(opts: {
           },
         );
       }
-      if (elapsed % 1000 < 5) rssMax = Math.max(rssMax, processUsage(serverPid).rssMb);
+      if (elapsed % 1000 < 5) {
+        const rss = processUsage(serverPid).rssMb;
+        rssMax = Math.max(rssMax, rss);
+        const second = Math.floor(elapsed / 1000);
+        if (second % 10 === 0 && rssSeries.at(-1)?.s !== second)
+          rssSeries.push({ s: second, mb: rss });
+      }
       if (elapsed >= totalMs) {
         clearInterval(timer);
         recordEnd = now();
@@ -256,5 +265,6 @@ export async function runLoad(opts: {
     serverCpuPercent:
       Math.round(((usageEnd.cpuSeconds - usageStart.cpuSeconds) / recordSeconds) * 1000) / 10,
     serverRssMb: { start: usageStart.rssMb, end: usageEnd.rssMb, max: rssMax },
+    serverRssSeries: rssSeries,
   };
 }

@@ -182,6 +182,7 @@ function sustained(r: LoadResult): boolean {
 
 async function runAll(
   start: (chairs: number) => Promise<Target>,
+  withSoak: boolean,
 ): Promise<{ points: LoadResult[]; ramp: LoadResult[]; soak: LoadResult | null }> {
   const target = await start(500);
   const points: LoadResult[] = [];
@@ -225,7 +226,7 @@ async function runAll(
       );
       if (!sustained(r)) break;
     }
-    if (!quick) {
+    if (withSoak) {
       soak = await runLoad({
         url: target.url,
         token: target.token,
@@ -242,6 +243,24 @@ async function runAll(
 }
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
+
+/**
+ * RSS growth over the soak in %: the last minute's highest reading against the first minute's
+ * after warm-up (the heap settles in the first minute; a leak shows as a rise after it).
+ */
+function soakRssGrowth(soak: LoadResult | null): number | null {
+  if (soak === null) return null;
+  const series = soak.serverRssSeries;
+  const settled = series.filter((p) => p.s >= soak.point.warmupSeconds + 60);
+  const firstMinute = settled.filter((p) => p.s < soak.point.warmupSeconds + 120);
+  const lastMinute = settled.filter(
+    (p) => p.s >= soak.point.warmupSeconds + soak.point.seconds - 60,
+  );
+  if (firstMinute.length === 0 || lastMinute.length === 0) return null;
+  const base = Math.max(...firstMinute.map((p) => p.mb));
+  const last = Math.max(...lastMinute.map((p) => p.mb));
+  return Math.round(((last - base) / base) * 1000) / 10;
+}
 
 function printBrowser(b: BrowserBenchResult): Record<string, boolean> {
   console.log(
@@ -273,8 +292,9 @@ async function main() {
       console.log(`${v ? 'MET    ' : 'NOT MET'} ${k}`);
     return;
   }
-  const bare = await runAll(startBare);
-  const chairside = await runAll(startChairside);
+  // The soak is about Chairside's memory and latency over time; the reference needs none.
+  const bare = await runAll(startBare, false);
+  const chairside = await runAll(startChairside, !quick);
 
   const rows: string[] = [];
   rows.push(
@@ -308,6 +328,7 @@ async function main() {
     bareHighestSustainedPerSec: best(bare.ramp),
     alarmP99At500ChairsMs: at500?.alarmLatencyMs.p99 ?? null,
     alarmSignalsTimed: at500?.alarmLatencyMs.count ?? 0,
+    soakRssGrowthPercent: soakRssGrowth(chairside.soak),
     maxRssMb: Math.max(
       ...[...chairside.points, ...chairside.ramp, ...(chairside.soak ? [chairside.soak] : [])].map(
         (r) => r.serverRssMb.max,
@@ -322,6 +343,12 @@ async function main() {
     '>= 5000 samples/s stored and relayed to 10 dashboards':
       targets.highestSustainedStoredPerSec >= 5000,
     'RSS < 250 MB': targets.maxRssMb < 250,
+    ...(targets.soakRssGrowthPercent === null
+      ? {}
+      : {
+          'RSS flat over the soak (< 10 % growth after the first minute)':
+            targets.soakRssGrowthPercent < 10,
+        }),
     'alarm signal p99 < 50 ms at 500 chairs': (targets.alarmP99At500ChairsMs ?? Infinity) < 50,
   };
   console.log(`\n${rows.join('\n')}\n`);
