@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'alarm-chairs': { type: 'string', default: '20' },
     tsx: { type: 'boolean', default: false },
     prof: { type: 'string' },
+    /** Extra node flags for the server, space-separated (e.g. "--max-semi-space-size=8"). */
+    'node-flags': { type: 'string', default: '' },
     root: { type: 'string', default: resolve(import.meta.dirname, '..') },
   },
 });
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   const dist = join(ROOT, 'apps/server/dist/main.js');
   const useDist = !args.tsx && existsSync(dist);
   const nodeArgs = useDist ? [dist] : ['--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')];
+  nodeArgs.unshift(...args['node-flags'].split(' ').filter((f) => f !== ''));
   if (args.prof !== undefined) nodeArgs.unshift('--cpu-prof', '--cpu-prof-dir', resolve(args.prof));
   const dataDir = mkdtempSync(join(tmpdir(), 'chairside-ingest-'));
   const port = await freePort();
@@ -126,7 +129,8 @@ async function main(): Promise<void> {
       d.on('vitals-batch', (m: { batches: { samples: unknown[] }[] }) => {
         for (const b of m.batches) received += b.samples.length;
       });
-      await d.emitWithAck('subscribe', {});
+      // Coalesced, as the dashboard subscribes.
+      await d.emitWithAck('subscribe', { coalesce: true });
     }
     const feeders = await Promise.all(chairIds.map(() => connect(url, token)));
     const afterSetup = processUsage(pid);
