@@ -171,6 +171,7 @@ const BODY_TEXT: Pair[] = [
     colourOf('.alarm-escalated', 'color'),
     colourOf('.alarm-escalated', 'background'),
   ],
+  ['tile "▲ YOU"', colourOf('.tile-escalated', 'color'), colourOf('.tile-escalated', 'background')],
   [
     'escalation count',
     colourOf('.alarm-banner-escalated', 'color'),
@@ -229,6 +230,7 @@ const BOUNDARIES: Pair[] = [
   ['high alarm tile', colourOf('.chair-tile.tile-alarm-high', 'border-color'), BG],
   ['medium alarm tile', colourOf('.chair-tile.tile-alarm-medium', 'border-color'), BG],
   ['technical alarm tile', colourOf('.chair-tile.tile-alarm-technical', 'border-color'), BG],
+  ['escalated tile ring', colourOf('.chair-tile.is-escalated-to-me', 'box-shadow'), BG],
   ['escalated row outline', colourOf('.alarm-row.is-escalated', 'box-shadow'), SURFACE],
 ];
 

@@ -30,7 +30,7 @@ export function receivesEscalations(role: Role): boolean {
   return ESCALATION_RECIPIENTS.has(role);
 }
 
-function isEscalated(alert: Alert): boolean {
+export function isEscalated(alert: Alert): boolean {
   return alert.state === 'active' && alert.escalatedAt !== null && alert.escalatedAt !== undefined;
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import type { Chair, Session, StoredSample } from '@chairside/core';
+import type { Alert, Chair, Session, StoredSample } from '@chairside/core';
 import { mergeSamples, updateLatest } from '../../store/clinic';
 import type { ChairLive } from '../../store/clinic';
 import { ChairTile } from './ChairTile';
@@ -157,5 +157,49 @@ describe('ChairTile', () => {
     ).toEqual(['value-hr', 'value-spo2', 'value-bp', 'value-rr']);
     const bpTop = busy.querySelector('.vital-bp .vital-top');
     expect(bpTop?.textContent).toBe('BP mmHg40 sSTALE');
+  });
+
+  it('calls the charge nurse to an escalated chair; others see the tile as before', () => {
+    const escalated: Alert = {
+      id: 'a1',
+      chairId: 'c3',
+      sessionId: 'sess-1',
+      kind: 'physiological',
+      parameter: 'spo2',
+      priority: 'high',
+      message: 'SpO2 86 < 90',
+      value: 86,
+      limit: 90,
+      state: 'active',
+      raisedAt: new Date(NOW - 90_000).toISOString(),
+      clearedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      escalatedAt: new Date(NOW - 30_000).toISOString(),
+    };
+    const l = live([sample('a', 5, { spo2: 86 })]);
+    render(
+      <MemoryRouter>
+        <ChairTile live={l} now={NOW} offline={false} alarms={[escalated]} escalationsToMe />
+      </MemoryRouter>,
+    );
+    const tile = screen.getByTestId('chair-tile');
+    expect(tile.getAttribute('data-escalated')).toBe('to-me');
+    expect(within(tile).getByTestId('tile-escalated').textContent).toBe('▲ YOU');
+    expect(tile.getAttribute('aria-label')).toMatch(
+      /^Chair 3, escalated to you, High priority alarm: SpO2 86 < 90, /,
+    );
+    cleanup();
+    render(
+      <MemoryRouter>
+        <ChairTile live={l} now={NOW} offline={false} alarms={[escalated]} />
+      </MemoryRouter>,
+    );
+    const nurses = screen.getByTestId('chair-tile');
+    expect(nurses.getAttribute('data-escalated')).toBeNull();
+    expect(within(nurses).queryByTestId('tile-escalated')).toBeNull();
+    expect(nurses.getAttribute('aria-label')).toMatch(
+      /^Chair 3, High priority alarm: SpO2 86 < 90/,
+    );
   });
 });

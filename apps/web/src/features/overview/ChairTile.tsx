@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Link } from 'react-router';
 import type { Alert, StoredSample } from '@chairside/core';
+import { isEscalated } from '../alarms/AlarmBanner';
 import { alarmedVitals, spokenAlarms, TileAlarm, tileAlarmClass } from '../alarms/TileAlarm';
 import type { ChairLive } from '../../store/clinic';
 import { TileEntry } from '../manual-entry/TileEntry';
@@ -113,6 +114,7 @@ export const ChairTile = memo(function ChairTile({
   now,
   offline,
   alarms,
+  escalationsToMe = false,
 }: {
   live: ChairLive;
   now: number;
@@ -120,6 +122,8 @@ export const ChairTile = memo(function ChairTile({
   offline: boolean;
   /** This chair's open alarms, most urgent first. */
   alarms?: readonly Alert[];
+  /** The viewer is who escalations go to (charge nurse, admin): an escalated chair calls her. */
+  escalationsToMe?: boolean;
 }) {
   const { chair, samples, latest } = live;
   const values = tileValues(latest);
@@ -127,8 +131,10 @@ export const ChairTile = memo(function ChairTile({
   const patientRef = chair.session?.patientRef ?? null;
   const showEtco2 = latest.etco2 !== undefined;
 
+  const escalatedToMe = escalationsToMe && (alarms ?? []).some(isEscalated);
   const label = [
     chair.label,
+    escalatedToMe ? 'escalated to you' : undefined,
     spokenAlarms(alarms),
     patientRef ?? undefined,
     session.text,
@@ -151,7 +157,8 @@ export const ChairTile = memo(function ChairTile({
     <div className="chair-tile-cell">
       <Link
         to={`/chairs/${encodeURIComponent(chair.id)}`}
-        className={`chair-tile ${offline ? 'is-offline' : ''} ${tileAlarmClass(alarms)}`}
+        className={`chair-tile ${offline ? 'is-offline' : ''} ${tileAlarmClass(alarms)} ${escalatedToMe ? 'is-escalated-to-me' : ''}`}
+        data-escalated={escalatedToMe ? 'to-me' : undefined}
         data-testid="chair-tile"
         data-chair-id={chair.id}
         data-offline={offline ? 'true' : 'false'}
@@ -176,7 +183,14 @@ export const ChairTile = memo(function ChairTile({
               No alarm
             </span>
           ) : (
-            <TileAlarm alarms={alarms} now={now} />
+            <>
+              {escalatedToMe && (
+                <span className="tile-escalated" data-testid="tile-escalated" aria-hidden="true">
+                  ▲<span className="tile-escalated-word"> YOU</span>
+                </span>
+              )}
+              <TileAlarm alarms={alarms} now={now} />
+            </>
           )}
         </div>
         <div className="tile-main">

@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
 import type { Alert } from '@chairside/core';
+import { useAuth } from '../../store/auth';
 import { useClinic } from '../../store/clinic';
 import { useConnection } from '../../store/connection';
 import { useNow } from '../../time/useNow';
+import { receivesEscalations } from '../alarms/AlarmBanner';
 import { openAlarmsByChair } from '../alarms/ordering';
 import { useAttentionOrder } from '../alarms/useAttentionOrder';
 import { ChairTile } from './ChairTile';
@@ -12,15 +14,25 @@ function ChairTileSlot({
   now,
   offline,
   alarms,
+  escalationsToMe,
 }: {
   chairId: string;
   now: number;
   offline: boolean;
   alarms: readonly Alert[] | undefined;
+  escalationsToMe: boolean;
 }) {
   const live = useClinic((s) => s.chairs[chairId]);
   if (live === undefined) return null;
-  return <ChairTile live={live} now={now} offline={offline} alarms={alarms} />;
+  return (
+    <ChairTile
+      live={live}
+      now={now}
+      offline={offline}
+      alarms={alarms}
+      escalationsToMe={escalationsToMe}
+    />
+  );
 }
 
 const ATTENTION_KEY = 'chairside-attention-first';
@@ -52,6 +64,8 @@ export function OverviewScreen() {
   const alerts = useClinic((s) => s.alerts);
   const offline = useConnection((s) => s.status === 'lost');
   const now = useNow();
+  const role = useAuth((s) => s.user?.role ?? null);
+  const escalationsToMe = role !== null && receivesEscalations(role);
   const [attentionFirst, setAttentionFirst] = useState(storedAttentionFirst);
   const byChair = useMemo(() => openAlarmsByChair(Object.values(alerts)), [alerts]);
   const order = useAttentionOrder(chairIds, byChair, attentionFirst);
@@ -96,6 +110,7 @@ export function OverviewScreen() {
               now={now}
               offline={offline}
               alarms={byChair.get(id)}
+              escalationsToMe={escalationsToMe}
             />
           ))}
         </div>
