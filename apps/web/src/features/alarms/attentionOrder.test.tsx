@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import type { Alert } from '@chairside/core';
 import { useClinic } from '../../store/clinic';
 import { useConnection } from '../../store/connection';
-import { OverviewScreen } from '../overview/OverviewScreen';
+import { OverviewScreen, TILE_HOLD_MS } from '../overview/OverviewScreen';
 
 const T0 = Date.parse('2026-11-21T09:30:00.000Z');
 
@@ -131,5 +131,39 @@ describe('overview: alarms on tiles, attention first', () => {
       screen.getByRole('button', { name: 'Order: chair number' }).getAttribute('aria-pressed'),
     ).toBe('false');
     expect(localStorage.getItem('chairside-attention-first')).toBe('off');
+  });
+
+  it('holds the order still while the nurse is touching the tiles, then lets the new alarm lead', () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      useClinic
+        .getState()
+        .setChairs(
+          ['c1', 'c2', 'c3'].map((id, i) => ({ id, label: `Chair ${i + 1}`, session: null })),
+        );
+      render(
+        <MemoryRouter>
+          <OverviewScreen />
+        </MemoryRouter>,
+      );
+      expect(order()).toEqual(['c1', 'c2', 'c3']);
+      // Her finger lands on Chair 1 as Chair 3 raises an alarm: Chair 1 stays under it.
+      fireEvent.pointerDown(screen.getByRole('link', { name: /^Chair 1,/ }));
+      act(() => {
+        useClinic.getState().recordAlert(alert('a', { chairId: 'c3' }));
+      });
+      expect(order()).toEqual(['c1', 'c2', 'c3']);
+      act(() => {
+        vi.advanceTimersByTime(TILE_HOLD_MS - 1000);
+      });
+      expect(order()).toEqual(['c1', 'c2', 'c3']);
+      // Hands off for the hold time: the alarming chair moves to the front.
+      act(() => {
+        vi.advanceTimersByTime(2000);
+      });
+      expect(order()).toEqual(['c3', 'c1', 'c2']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -18,6 +18,8 @@ export function useAttentionOrder(
   chairIds: readonly string[],
   byChair: ReadonlyMap<string, readonly Alert[]>,
   enabled: boolean,
+  /** The nurse is touching or typing on the tiles right now: a new alarm re-sorts after. */
+  held = false,
 ): readonly string[] {
   const openIds = [...byChair.values()].flat().map((a) => a.id);
   const compute = (): OrderSnapshot => ({
@@ -28,7 +30,7 @@ export function useAttentionOrder(
   });
   const [snapshot, setSnapshot] = useState<OrderSnapshot>(compute);
   const raised = openIds.some((id) => !snapshot.seen.has(id));
-  if (snapshot.chairIds !== chairIds || snapshot.enabled !== enabled || raised) {
+  if (snapshot.chairIds !== chairIds || snapshot.enabled !== enabled || (raised && !held)) {
     // Adjusting state while rendering (React's documented pattern): no extra paint.
     const next = compute();
     setSnapshot(next);

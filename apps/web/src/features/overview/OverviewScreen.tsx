@@ -3,7 +3,7 @@ import type { Alert } from '@chairside/core';
 import { useAuth } from '../../store/auth';
 import { useClinic } from '../../store/clinic';
 import { useConnection } from '../../store/connection';
-import { useNow } from '../../time/useNow';
+import { appClock, useNow } from '../../time/useNow';
 import { receivesEscalations } from '../alarms/AlarmBanner';
 import { openAlarmsByChair } from '../alarms/ordering';
 import { useAttentionOrder } from '../alarms/useAttentionOrder';
@@ -37,6 +37,9 @@ function ChairTileSlot({
 
 const ATTENTION_KEY = 'chairside-attention-first';
 
+/** How long the tile order holds still after the nurse last touched or typed on the tiles. */
+export const TILE_HOLD_MS = 3000;
+
 function storedAttentionFirst(): boolean {
   try {
     return localStorage.getItem(ATTENTION_KEY) !== 'off';
@@ -68,7 +71,14 @@ export function OverviewScreen() {
   const escalationsToMe = role !== null && receivesEscalations(role);
   const [attentionFirst, setAttentionFirst] = useState(storedAttentionFirst);
   const byChair = useMemo(() => openAlarmsByChair(Object.values(alerts)), [alerts]);
-  const order = useAttentionOrder(chairIds, byChair, attentionFirst);
+  // A tile must not move away under a finger about to tap it: for a few seconds after the
+  // nurse touches or types on the tiles, a new alarm waits before it re-sorts them.
+  const [handledAt, setHandledAt] = useState<number | null>(null);
+  const held = handledAt !== null && now - handledAt < TILE_HOLD_MS;
+  const order = useAttentionOrder(chairIds, byChair, attentionFirst, held);
+  const handled = () => {
+    setHandledAt(appClock());
+  };
 
   return (
     <main className="overview" aria-labelledby="overview-title">
@@ -102,6 +112,8 @@ export function OverviewScreen() {
           className="tile-grid"
           data-chairs={chairIds.length}
           data-layout={gridLayout(chairIds.length)}
+          onPointerDownCapture={handled}
+          onKeyDownCapture={handled}
         >
           {order.map((id) => (
             <ChairTileSlot
