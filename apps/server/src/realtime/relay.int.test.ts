@@ -100,10 +100,12 @@ async function feedSecond(feed: TestSocket, second: number): Promise<void> {
 }
 
 async function storedAfter(chairId: string, seq: number): Promise<StoredSample[]> {
-  const res = await call<{ samples: StoredSample[] }>(t.url, 'GET', `/chairs/${chairId}/vitals`, {
-    token: tokens.charge,
-    query: { limit: '20000' },
-  });
+  const res = await call<{ samples: StoredSample[] }>(
+    t.url,
+    'GET',
+    `/chairs/${chairId}/vitals?limit=20000`,
+    { token: tokens.charge },
+  );
   expect(res.status).toBe(200);
   return res.body.samples.filter((s) => (s.seq ?? 0) > seq);
 }
@@ -132,10 +134,12 @@ describe('a dashboard that reconnects', () => {
     const away = { ...seen.cursor };
     for (let s = 10; s < 40; s++) await feedSecond(feed, s);
     await t.server.alarms.idle();
-    const raisedWhileAway = await call<{ alerts: Alert[] }>(t.url, 'GET', '/alerts', {
-      token: tokens.charge,
-      query: { chairId: chairs[0] ?? '' },
-    });
+    const raisedWhileAway = await call<{ alerts: Alert[] }>(
+      t.url,
+      'GET',
+      `/alerts?chairId=${chairs[0] ?? ''}`,
+      { token: tokens.charge },
+    );
     expect(raisedWhileAway.body.alerts.map((a) => [a.parameter, a.priority])).toContainEqual([
       'spo2',
       'high',
@@ -174,11 +178,8 @@ describe('a dashboard that reconnects', () => {
     const nowAlerts = await call<{ alerts: (Alert & { timeToAcknowledgeMs: unknown })[] }>(
       t.url,
       'GET',
-      '/alerts',
-      {
-        token: tokens.charge,
-        query: { chairId: chairs[0] ?? '' },
-      },
+      `/alerts?chairId=${chairs[0] ?? ''}`,
+      { token: tokens.charge },
     );
     const latestSeen = new Map<string, Alert>();
     for (const { alert } of seen.alerts) latestSeen.set(alert.id, alert);
