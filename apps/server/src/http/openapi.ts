@@ -311,7 +311,7 @@ export function buildOpenApiDocument(): JsonSchema {
         get: {
           summary: 'The trend of a chair in a time window, each parameter downsampled for charts',
           description:
-            'Each series is downsampled on its own with Largest-Triangle-Three-Buckets, which keeps the shape and isolated extremes (a short desaturation, a BP spike); a series with no more readings than `points` comes whole. `moaas` and `rass` are the sedation scores by scale. For every reading use `GET /chairs/{chairId}/vitals`.',
+            'Each series is downsampled on its own with Largest-Triangle-Three-Buckets, which keeps the shape and isolated extremes (a short desaturation, a BP spike); a series with no more readings than `points` comes whole. `moaas` and `rass` are the sedation scores by scale. A window spans at most 24 h (longer is a 400). For every reading use `GET /chairs/{chairId}/vitals`.',
           parameters: [
             chairId,
             query(
