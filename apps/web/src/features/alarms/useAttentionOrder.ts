@@ -18,7 +18,7 @@ export function useAttentionOrder(
   chairIds: readonly string[],
   byChair: ReadonlyMap<string, readonly Alert[]>,
   enabled: boolean,
-  /** The nurse is touching or typing on the tiles right now: a new alarm re-sorts after. */
+  /** The nurse is touching the tiles right now: a new alarm re-sorts them after. */
   held = false,
 ): readonly string[] {
   const openIds = [...byChair.values()].flat().map((a) => a.id);

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { PointerEvent } from 'react';
 import type { Alert } from '@chairside/core';
 import { useAuth } from '../../store/auth';
 import { useClinic } from '../../store/clinic';
@@ -72,11 +73,13 @@ export function OverviewScreen() {
   const [attentionFirst, setAttentionFirst] = useState(storedAttentionFirst);
   const byChair = useMemo(() => openAlarmsByChair(Object.values(alerts)), [alerts]);
   // A tile must not move away under a finger about to tap it: for a few seconds after the
-  // nurse touches or types on the tiles, a new alarm waits before it re-sorts them.
+  // nurse touches a tile (finger or mouse), a new alarm waits before it re-sorts them. Keys
+  // do not hold: the keyboard focus moves with its tile. The entry sheet is not a tile.
   const [handledAt, setHandledAt] = useState<number | null>(null);
   const held = handledAt !== null && now - handledAt < TILE_HOLD_MS;
   const order = useAttentionOrder(chairIds, byChair, attentionFirst, held);
-  const handled = () => {
+  const handled = (e: PointerEvent<HTMLElement>) => {
+    if (e.target instanceof Element && e.target.closest('.entry-sheet') !== null) return;
     setHandledAt(appClock());
   };
 
@@ -113,7 +116,6 @@ export function OverviewScreen() {
           data-chairs={chairIds.length}
           data-layout={gridLayout(chairIds.length)}
           onPointerDownCapture={handled}
-          onKeyDownCapture={handled}
         >
           {order.map((id) => (
             <ChairTileSlot
