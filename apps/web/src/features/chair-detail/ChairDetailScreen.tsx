@@ -37,6 +37,7 @@ type History =
   | { kind: 'samples'; range: RangeId; samples: readonly StoredSample[] };
 
 const NO_SAMPLES: readonly StoredSample[] = [];
+const NO_ROWS: readonly TrendRow[] = [];
 
 /** Time per chart redraw for a window: one pixel of ~600, between 1 s and 5 s. */
 export function redrawFrameMs(spanMs: number): number {
@@ -217,11 +218,15 @@ export default function ChairDetailScreen({
       ),
     [history, liveSamples, keepMs, span.limit],
   );
+  // Nothing is drawn before the first history arrives: five charts mounted with the live
+  // buffer alone would be drawn again a moment later, and would delay the request itself.
   const rows = useMemo(
     () =>
-      history?.kind === 'trend'
-        ? withLiveRows(history.rows, trendRows(liveSamples ?? NO_SAMPLES), span.from)
-        : trendRows(samples),
+      history === null
+        ? NO_ROWS
+        : history.kind === 'trend'
+          ? withLiveRows(history.rows, trendRows(liveSamples ?? NO_SAMPLES), span.from)
+          : trendRows(samples),
     [history, liveSamples, samples, span.from],
   );
   // Charts end at "now" so a silent feed shows as an empty stretch, not a line that stops early.
