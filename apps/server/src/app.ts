@@ -140,6 +140,12 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
     onConnectionError: (error) => {
       logger.warn({ err: error }, 'database connection lost; it is reopened on next use');
     },
+    onCheckpointError: (message) => {
+      logger.warn(
+        { reason: message },
+        'SQLite checkpoint worker failed; the store checkpoints itself',
+      );
+    },
   });
   const events = createDomainEvents((error) => {
     logger.error({ err: error }, 'after-commit listener failed');

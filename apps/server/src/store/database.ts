@@ -6,15 +6,21 @@ import type { SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
+import { startCheckpointer } from './checkpointer';
+import type { Checkpointer } from './checkpointer';
 
 export type ChairsideDb = Kysely<Database>;
 
 export const SQLITE_FILE = 'chairside.sqlite';
 
 /** Opens (creating if needed) `<dataDir>/chairside.sqlite` with the pragmas a monitor needs. */
-export function openDatabase(dataDir: string): ChairsideDb {
+export function openDatabase(
+  dataDir: string,
+  onCheckpointError?: (message: string) => void,
+): ChairsideDb {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new SQLite(join(dataDir, SQLITE_FILE));
+  const file = join(dataDir, SQLITE_FILE);
+  const sqlite = new SQLite(file);
   // WAL: readers (dashboard queries) never block the writer (ingest). NORMAL is durable
   // against a crash of this process, which is what an ack promises; foreign keys keep
   // samples tied to real chairs; busy_timeout rides out a concurrent checkpoint.
@@ -22,16 +28,21 @@ export function openDatabase(dataDir: string): ChairsideDb {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // Each stored reading dirties a leaf page of its chair in two indexes, and every commit
-  // appends its dirty pages to the WAL; a checkpoint copies them into the database file. At the
-  // default (1000 pages) a 500-chair ingest checkpointed every second or so and wrote the same
-  // hot pages again each time: 43 us of CPU per row against 29 us at 10000 pages (measured,
-  // 16 rows per commit), and the longest commit (the one that checkpoints) went from 154 ms to
-  // 70 ms. The WAL file may grow to ~40 MB; journal_size_limit trims it back after a checkpoint.
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  // Checkpoints (copying the WAL into the database file, and syncing it) run on a worker
+  // thread with its own connection (checkpointer.ts), never inside a commit of this event
+  // loop: a commit that checkpointed took 70-150 ms, during which nothing was relayed. If the
+  // worker fails, this connection checkpoints itself again (the default 1000 pages), so the WAL
+  // cannot grow without bound. journal_size_limit trims the WAL file after a checkpoint.
+  sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  const checkpointer = startCheckpointer(file, {
+    onError: (message) => {
+      onCheckpointError?.(message);
+      if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
+    },
+  });
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
   });
 }
 
@@ -41,11 +52,18 @@ export function openDatabase(dataDir: string): ChairsideDb {
  * its own text per n). Kysely runs one query at a time per connection, so a cached statement
  * is never busy when it is reused.
  */
-function withStatementCache(sqlite: SQLite.Database, max = 256): SqliteDatabase {
+function withStatementCache(
+  sqlite: SQLite.Database,
+  checkpointer: Checkpointer,
+  max = 256,
+): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
       cache.clear();
+      // The worker makes a last checkpoint and closes its connection on its own; closing
+      // ours meanwhile is safe (SQLite coordinates the two through the WAL index).
+      void checkpointer.stop();
       sqlite.close();
     },
     prepare: (sql) => {
@@ -92,9 +110,11 @@ export function openStore(options: {
   dataDir: string;
   databaseUrl?: string | undefined;
   onConnectionError?: (error: Error) => void;
+  /** SQLite: the checkpoint worker failed (the store falls back to checkpointing itself). */
+  onCheckpointError?: (message: string) => void;
 }): ChairsideDb {
   return options.databaseUrl === undefined || options.databaseUrl === ''
-    ? openDatabase(options.dataDir)
+    ? openDatabase(options.dataDir, options.onCheckpointError)
     : openPostgres(options.databaseUrl, options.onConnectionError);
 }
 
