@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,6 +57,20 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/**
+ * The node flags of `pnpm start` (apps/server/package.json), so the benchmark runs the server
+ * exactly as a clinic does, e.g. --heap-growing-percent (see apps/server/README.md, Memory).
+ */
+function serverNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'apps/server/package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const start = pkg.scripts['start'] ?? '';
+  const run = /node ((?:--\S+ )*)dist\/main\.js/.exec(start);
+  if (run === null) throw new Error(`cannot read the node command of "start": ${start}`);
+  return (run[1] ?? '').trim().split(' ').filter(Boolean);
+}
+
 async function startProcess(
   name: string,
   args: string[],
@@ -94,7 +108,7 @@ async function startChairside(chairs: number): Promise<Target> {
       `${main} is missing: run pnpm --filter @chairside/server build (pnpm bench does)`,
     );
   const dataDir = mkdtempSync(join(tmpdir(), 'chairside-bench-'));
-  const { url, child } = await startProcess('chairside', [main], {
+  const { url, child } = await startProcess('chairside', [...serverNodeFlags(), main], {
     DATA_DIR: dataDir,
     ADMIN_PASSWORD,
   });
