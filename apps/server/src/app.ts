@@ -33,7 +33,7 @@ import { createRealtime } from './realtime/sockets';
 import type { RealtimeOptions } from './realtime/sockets';
 import type { Relay } from './realtime/relay';
 import type { ChairsideIo } from './realtime/sockets';
-import { migrateToLatest, openStore } from './store/database';
+import { closeStore, migrateToLatest, openStore } from './store/database';
 import { ScaleOut } from './scale';
 import { SimulatorHost } from './simulator/host';
 import { defaultPhysioNetDir } from './simulator/players';
@@ -284,7 +284,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
       await scale?.stopOwning();
       await alarms.stop();
       await scale?.close();
-      await db.destroy();
+      await closeStore(db);
     })();
     return closing;
   };

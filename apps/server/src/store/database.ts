@@ -41,9 +41,23 @@ export function openDatabase(
       if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
     },
   });
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
   });
+  checkpointers.set(db, checkpointer);
+  return db;
+}
+
+const checkpointers = new WeakMap<ChairsideDb, Checkpointer>();
+
+/**
+ * Closes a store: SQLite's checkpoint worker first (its last checkpoint and its connection),
+ * then the store's own connection, so nothing still holds the file when this resolves (the
+ * data folder may then be moved or removed). Use this rather than `db.destroy()`.
+ */
+export async function closeStore(db: ChairsideDb): Promise<void> {
+  await checkpointers.get(db)?.stop();
+  await db.destroy();
 }
 
 /**

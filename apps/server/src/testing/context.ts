@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { AuthContext } from '../domain/auth';
 import { loadOrCreateTokenSecret } from '../domain/auth';
 import { createDomainEvents } from '../domain/context';
-import { migrateToLatest, openStore } from '../store/database';
+import { closeStore, migrateToLatest, openStore } from '../store/database';
 import { dropTestDatabase, testDatabaseUrl } from './store';
 import { makeDataDir } from './harness';
 
@@ -39,7 +39,7 @@ export async function createTestContext(
     ctx: { db, clock, events, tokenSecret },
     listenerErrors,
     dispose: async () => {
-      await db.destroy();
+      await closeStore(db);
       rmSync(dataDir, { recursive: true, force: true });
       await dropTestDatabase(dataDir);
     },
