@@ -241,13 +241,17 @@ export function buildOpenApiDocument(): JsonSchema {
       '/sessions/{sessionId}/events': {
         post: {
           summary: 'Start, pause, resume, stop the infusion or discharge (nurse, charge, admin)',
+          description:
+            'A `discharged` event may carry the modified Aldrete score (`aldrete`: five items 0-2 and their total); it is stored with the event and audited. A total below 9 is refused with 409 `aldrete_below_discharge_minimum` (CLINICAL.md section 4).',
           parameters: [sessionId],
           requestBody: { required: true, content: json(ref('SessionEventInput')) },
           responses: {
             '200': ok('Updated', object({ session: ref('Session') })),
             ...errors,
             '404': error('Unknown session'),
-            '409': error('Impossible transition from the current state'),
+            '409': error(
+              'Impossible transition from the current state (`invalid_transition`), or an Aldrete total below 9 (`aldrete_below_discharge_minimum`)',
+            ),
           },
         },
       },
