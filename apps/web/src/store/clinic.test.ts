@@ -4,6 +4,7 @@ import {
   BUFFER_MAX_SAMPLES,
   BUFFER_WINDOW_MS,
   mergeSamples,
+  sampleAtMs,
   updateLatest,
   useClinic,
 } from './clinic';
@@ -66,6 +67,75 @@ describe('mergeSamples', () => {
       [sample('new', windowS + 30)],
     );
     expect(merged.map((s) => s.id)).toEqual(['edge', 'new']);
+  });
+});
+
+describe('mergeSamples, live (in-order) batches', () => {
+  const buffer = (count: number): StoredSample[] =>
+    Array.from({ length: count }, (_, i) => sample(`s${i}`, i));
+
+  it('appends a newer sample to a copy, leaving the held buffer untouched', () => {
+    const held = buffer(3);
+    const merged = mergeSamples(held, [sample('s3', 3)]);
+    expect(merged.map((s) => s.id)).toEqual(['s0', 's1', 's2', 's3']);
+    expect(merged).not.toBe(held);
+    expect(held.map((s) => s.id)).toEqual(['s0', 's1', 's2']);
+  });
+
+  it('ignores a re-delivered newest sample and returns the same buffer', () => {
+    const held = buffer(3);
+    expect(mergeSamples(held, [sample('s2', 2)])).toBe(held);
+  });
+
+  it('appends a sample at the same time as the newest one, and drops its repeat in the batch', () => {
+    const held = buffer(3);
+    const merged = mergeSamples(held, [sample('s2', 2), sample('m', 2), sample('m', 2)]);
+    expect(merged.map((s) => s.id)).toEqual(['s0', 's1', 's2', 'm']);
+  });
+
+  it('cuts the oldest samples out when the appended sample moves the window', () => {
+    const windowS = BUFFER_WINDOW_MS / 1000;
+    const held = [sample('a', 0), sample('b', 10), sample('c', 20)];
+    const merged = mergeSamples(held, [sample('d', windowS + 15)]);
+    expect(merged.map((s) => s.id)).toEqual(['c', 'd']);
+  });
+
+  it('keeps the size cap when appending to a full buffer', () => {
+    // One sample per 0.5 s: 1000 samples span 500 s, all inside the window, so the cap cuts.
+    const held = Array.from({ length: BUFFER_MAX_SAMPLES }, (_, i) => sample(`s${i}`, i * 0.5));
+    const merged = mergeSamples(held, [sample('next', BUFFER_MAX_SAMPLES * 0.5)]);
+    expect(merged).toHaveLength(BUFFER_MAX_SAMPLES);
+    expect(merged[0]!.id).toBe('s1');
+    expect(merged.at(-1)!.id).toBe('next');
+  });
+
+  it('places a late batch by time and still ignores ids already held', () => {
+    const held = [sample('a', 0), sample('b', 10), sample('c', 20)];
+    // Out of order against the buffer (5 s < 20 s) and within itself (15 s before 5 s).
+    const merged = mergeSamples(held, [sample('e', 15), sample('b', 10), sample('d', 5)]);
+    expect(merged.map((s) => s.id)).toEqual(['a', 'd', 'b', 'e', 'c']);
+    expect(held.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('falls back to the full merge for a batch that is newer but out of order within itself', () => {
+    const held = [sample('a', 0)];
+    const merged = mergeSamples(held, [sample('c', 20), sample('b', 10)]);
+    expect(merged.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives the same buffer as one sorted batch when fed one sample at a time', () => {
+    const all = buffer(40);
+    let live: readonly StoredSample[] = [];
+    for (const s of all) live = mergeSamples(live, [s], { windowMs: 20_000, maxSamples: 15 });
+    const batch = mergeSamples([], all, { windowMs: 20_000, maxSamples: 15 });
+    expect(live.map((s) => s.id)).toEqual(batch.map((s) => s.id));
+    expect(live.map((s) => s.id)).toEqual(all.slice(25).map((s) => s.id));
+  });
+});
+
+describe('sampleAtMs', () => {
+  it('gives the epoch milliseconds of the sample time', () => {
+    expect(sampleAtMs(sample('a', 1.5))).toBe(T0 + 1500);
   });
 });
 

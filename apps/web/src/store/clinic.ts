@@ -42,7 +42,94 @@ export interface ChairLive {
   latest: LatestReadings;
 }
 
-const atMs = (s: StoredSample): number => Date.parse(s.at);
+/**
+ * Epoch milliseconds of each sample's `at`, parsed once per sample object. Samples are immutable
+ * once received, and the buffer, the latest readings and every sparkline need the time again on
+ * each update: re-parsing the ISO string of ~900 buffered samples per chair per second was the
+ * overview's main cost. A WeakMap lets a sample's entry go with the sample when it leaves the
+ * buffer.
+ */
+const parsedAt = new WeakMap<StoredSample, number>();
+
+/** A sample's `at` in epoch milliseconds (parsed on first use, then cached). */
+export function sampleAtMs(s: StoredSample): number {
+  let ms = parsedAt.get(s);
+  if (ms === undefined) {
+    ms = Date.parse(s.at);
+    parsedAt.set(s, ms);
+  }
+  return ms;
+}
+
+const atMs = sampleAtMs;
+
+/**
+ * Index of the first sample to keep when `merged` (existing followed by fresh, ascending by `at`)
+ * is cut to the window behind its newest sample and to the size cap.
+ */
+function keepFrom(
+  length: number,
+  at: (i: number) => StoredSample,
+  newestMs: number,
+  limits: BufferLimits,
+): number {
+  const cutoff = newestMs - limits.windowMs;
+  let start = Math.max(0, length - limits.maxSamples);
+  // Usually one step: a second of new data pushes one second of old data out.
+  while (start < length && atMs(at(start)) < cutoff) start++;
+  return start;
+}
+
+/**
+ * The live case: every incoming sample is at or after the buffer's newest one, in order. Only
+ * buffered samples at or after the first incoming time can share an id with it (a sample's id
+ * names one reading at one time, and a re-delivery carries the same `at`), so only that tail is
+ * checked for duplicates instead of a Set of the whole buffer. Returns null when the batch is
+ * out of order or late, for the full merge to place it.
+ */
+function appendInOrder(
+  existing: readonly StoredSample[],
+  incoming: readonly StoredSample[],
+  limits: BufferLimits,
+): readonly StoredSample[] | null {
+  const first = incoming[0];
+  if (first === undefined) return existing;
+  const firstMs = atMs(first);
+  const last = existing.at(-1);
+  if (last !== undefined && firstMs < atMs(last)) return null;
+
+  const held = new Set<string>();
+  for (let i = existing.length - 1; i >= 0; i--) {
+    const s = existing[i] as StoredSample;
+    if (atMs(s) < firstMs) break;
+    held.add(s.id);
+  }
+  const fresh: StoredSample[] = [];
+  let previousMs = firstMs;
+  for (const s of incoming) {
+    const ms = atMs(s);
+    if (ms < previousMs) return null;
+    previousMs = ms;
+    if (held.has(s.id)) continue;
+    held.add(s.id);
+    fresh.push(s);
+  }
+  if (fresh.length === 0) return existing;
+
+  // Copy-on-write (zustand compares by reference), one copy: cut the old end, then append.
+  const total = existing.length + fresh.length;
+  const n = existing.length;
+  const start = keepFrom(
+    total,
+    (i) => (i < n ? existing[i] : fresh[i - n]) as StoredSample,
+    previousMs,
+    limits,
+  );
+  if (start >= n) return fresh.slice(start - n);
+  const merged = existing.slice(start);
+  for (const s of fresh) merged.push(s);
+  return merged;
+}
 
 /**
  * Merges incoming samples into a chair's buffer: a sample already held (same id) is ignored,
@@ -54,6 +141,10 @@ export function mergeSamples(
   incoming: readonly StoredSample[],
   limits: BufferLimits = DEFAULT_LIMITS,
 ): readonly StoredSample[] {
+  const appended = appendInOrder(existing, incoming, limits);
+  if (appended !== null) return appended;
+
+  // Backfill or an out-of-order batch (after a reconnect, a manual entry for an earlier time).
   const seen = new Set(existing.map((s) => s.id));
   const fresh: StoredSample[] = [];
   for (const s of incoming) {
@@ -67,7 +158,6 @@ export function mergeSamples(
 
   const last = existing.at(-1);
   const first = fresh[0];
-  // Live data nearly always arrives in order: append without re-sorting the buffer.
   const merged =
     last === undefined || (first !== undefined && atMs(first) >= atMs(last))
       ? [...existing, ...fresh]
@@ -75,9 +165,7 @@ export function mergeSamples(
 
   const newest = merged.at(-1);
   if (newest === undefined) return merged;
-  const cutoff = atMs(newest) - limits.windowMs;
-  let start = Math.max(0, merged.length - limits.maxSamples);
-  while (start < merged.length && atMs(merged[start] as StoredSample) < cutoff) start++;
+  const start = keepFrom(merged.length, (i) => merged[i] as StoredSample, atMs(newest), limits);
   return start > 0 ? merged.slice(start) : merged;
 }
 
