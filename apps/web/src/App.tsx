@@ -25,8 +25,10 @@ import { ScreenErrorBoundary } from './features/shell/ScreenErrorBoundary';
 import { LoginScreen } from './features/login/LoginScreen';
 import { OverviewScreen } from './features/overview/OverviewScreen';
 
-// The detail route carries recharts: loaded only when a nurse opens a chair.
-const ChairDetailScreen = lazy(() => import('./features/chair-detail/ChairDetailScreen'));
+// The detail route carries recharts: kept out of the first download, and fetched once the
+// overview is idle (see PrefetchChairDetail) so a tap on a tile does not wait for it.
+const loadChairDetail = () => import('./features/chair-detail/ChairDetailScreen');
+const ChairDetailScreen = lazy(loadChairDetail);
 // Review screens (history, per-session report) are for the charge nurse's desk: loaded on demand.
 const HistoryScreen = lazy(() => import('./features/history/HistoryScreen'));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen'));
@@ -103,6 +105,51 @@ function RequireSignIn() {
   return <Shell />;
 }
 
+/** How long the overview may stay busy before the chair detail is fetched anyway. */
+const PREFETCH_IDLE_TIMEOUT_MS = 2000;
+/** Where requestIdleCallback is missing (Safari): a short wait after the first paint. */
+const PREFETCH_FALLBACK_DELAY_MS = 300;
+
+/**
+ * Loads and compiles the chair-detail chunk (recharts, ~330 ms) while the overview is idle, so
+ * opening a chair does not wait for it. Starts after the first paint (a frame, then a task), so
+ * the first screen is drawn first; the import is the same one React.lazy uses, so it runs once.
+ */
+function PrefetchChairDetail() {
+  useEffect(() => {
+    let idleId: number | undefined;
+    let timerId: ReturnType<typeof setTimeout> | undefined;
+    const prefetch = () => {
+      // Nothing to do on failure here: opening a chair imports it again and shows the error.
+      loadChairDetail().catch(() => undefined);
+    };
+    const frameId = requestAnimationFrame(() => {
+      timerId = setTimeout(() => {
+        if (typeof window.requestIdleCallback === 'function') {
+          idleId = window.requestIdleCallback(prefetch, { timeout: PREFETCH_IDLE_TIMEOUT_MS });
+        } else {
+          timerId = setTimeout(prefetch, PREFETCH_FALLBACK_DELAY_MS);
+        }
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frameId);
+      if (timerId !== undefined) clearTimeout(timerId);
+      if (idleId !== undefined) window.cancelIdleCallback(idleId);
+    };
+  }, []);
+  return null;
+}
+
+function OverviewRoute() {
+  return (
+    <>
+      <OverviewScreen />
+      <PrefetchChairDetail />
+    </>
+  );
+}
+
 function NotFound() {
   return (
     <main className="not-found">
@@ -118,7 +165,7 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginRoute />} />
         <Route element={<RequireSignIn />}>
-          <Route index element={<OverviewScreen />} />
+          <Route index element={<OverviewRoute />} />
           <Route
             path="/chairs/:chairId"
             element={
