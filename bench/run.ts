@@ -2,7 +2,10 @@
  * pnpm bench: Chairside against a bare Socket.io relay, same load, same run.
  * Starts each as its own process (so its CPU and RSS can be read from /proc), plays the load
  * points, prints a table and writes JSON under bench/results/.
- *   --quick   skip the 10-minute soak
+ *   --quick         skip the 10-minute soak
+ *   --browser-only  only the dashboard in Chromium
+ *   --points-only   only the two load points (a quick A/B; writes no JSON)
+ * BENCH_SERVER_NODE_FLAGS="..." replaces the node flags of `pnpm start` (A/B of a flag).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -19,6 +22,7 @@ import type { LoadPoint, LoadResult } from './load';
 const ROOT = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const browserOnly = process.argv.includes('--browser-only');
+const pointsOnly = process.argv.includes('--points-only');
 const ADMIN_PASSWORD = 'bench-admin-pass-1';
 
 function freePort(): Promise<number> {
@@ -65,6 +69,8 @@ function serverNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'apps/server/package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
+  const override = process.env['BENCH_SERVER_NODE_FLAGS'];
+  if (override !== undefined) return override.split(' ').filter(Boolean);
   const start = pkg.scripts['start'] ?? '';
   const run = /node ((?:--\S+ )*)dist\/main\.js/.exec(start);
   if (run === null) throw new Error(`cannot read the node command of "start": ${start}`);
@@ -217,7 +223,7 @@ async function runAll(
         `  ${target.name} ${point.name}: p99 ${r.deliveryLatencyMs.p99} ms, ${r.deliveredPerSec} deliveries/s, alarm p99 ${r.alarmLatencyMs.p99} ms (${r.alarmLatencyMs.count})`,
       );
     }
-    for (const rateHz of RAMP_RATES) {
+    for (const rateHz of pointsOnly ? [] : RAMP_RATES) {
       const point = {
         name: `ramp 500 chairs x ${rateHz} Hz / 10 dashboards`,
         chairs: 500,
@@ -308,7 +314,14 @@ async function main() {
   }
   // The soak is about Chairside's memory and latency over time; the reference needs none.
   const bare = await runAll(startBare, false);
-  const chairside = await runAll(startChairside, !quick);
+  const chairside = await runAll(startChairside, !quick && !pointsOnly);
+  if (pointsOnly) {
+    for (const r of [...bare.points, ...chairside.points])
+      console.log(
+        `${r.target} ${r.point.name}: p50 ${r.deliveryLatencyMs.p50} p99 ${r.deliveryLatencyMs.p99} max ${r.deliveryLatencyMs.max} ms, CPU ${r.serverCpuPercent} %, RSS max ${r.serverRssMb.max} MB`,
+      );
+    return;
+  }
 
   const rows: string[] = [];
   rows.push(

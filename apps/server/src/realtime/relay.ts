@@ -9,10 +9,12 @@ import { toStoredSample } from '../domain/vitals';
  *
  * Why not a plain `io.to(room).emit` per stored sample (what Chairside did first):
  * - **Coalescing.** At thousands of samples a second, one message per sample per dashboard
- *   costs a write system call each. The relay collects what was stored during one turn of the
- *   event loop and sends each dashboard ONE `vitals-batch` message per turn (`setImmediate`,
- *   so nothing waits for a timer: at 1 Hz per chair a batch is usually one sample, under load
- *   it grows by itself). Dashboards with the same subscription share one encoding. Clients
+ *   costs a write system call each. Ingest already stores all that arrived in one turn of the
+ *   event loop in one transaction (group commit); the relay sends each dashboard ONE
+ *   `vitals-batch` message with what that commit announced, in a microtask right after the
+ *   announcements (not a later turn: waiting for the next turn made every reading wait for the
+ *   other messages read meanwhile, p50 0.65 -> 1.34 ms). Nothing waits for a timer: at 1 Hz per
+ *   chair a batch is usually one sample, under load it grows by itself). Dashboards with the same subscription share one encoding. Clients
  *   that did not ask for batches get the contract's `vitals` message per chair.
  * - **Cursors.** Every stored sample has a `seq` (arrival number) and every alert change one
  *   of its own. The relay remembers, per dashboard, the last of each it sent. A dashboard that
@@ -121,7 +123,12 @@ interface Viewer {
   socket: ViewerSocket;
   chairs: Set<string> | null;
   /** The chair list in a stable order: the key under which equal subscriptions share a message. */
-  key: string;
+  /**
+   * Subscription and format: dashboards with the same one share a message. Built once at
+   * subscribe: a list of 500 chair ids is an 18 kB string, and building (and hashing) it anew
+   * for every dashboard at every turn was most of the relay's garbage.
+   */
+  groupKey: string;
   coalesce: boolean;
   cursor: RelayCursors;
   state: 'live' | 'replaying' | 'behind';
@@ -161,7 +168,7 @@ export class Relay {
   readonly #viewers = new Map<string, Viewer>();
   #pendingSamples = new Map<string, StoredSample[]>();
   #pendingAlerts: AlertDelivery[] = [];
-  #flushScheduled: NodeJS.Immediate | null = null;
+  #flushScheduled = false;
   #closed = false;
   readonly #stats: RelayStats = {
     viewers: 0,
@@ -212,7 +219,7 @@ export class Relay {
       viewer = {
         socket,
         chairs,
-        key: '',
+        groupKey: '',
         coalesce: subscription.coalesce,
         cursor: { samples: 0, alerts: 0 },
         state: 'replaying',
@@ -225,8 +232,8 @@ export class Relay {
       this.#viewers.set(socket.id, viewer);
     }
     viewer.chairs = chairs;
-    viewer.key = chairs === null ? '*' : [...chairs].sort().join(',');
     viewer.coalesce = subscription.coalesce;
+    viewer.groupKey = `${subscription.coalesce ? 'batch' : 'each'}|${chairs === null ? '*' : [...chairs].sort().join(',')}`;
     this.#stopDrainWatch(viewer);
     // Hold live messages from now on: they come after whatever the replay (or the start of
     // the cursors) covers.
@@ -267,15 +274,21 @@ export class Relay {
 
   close(): void {
     this.#closed = true;
-    if (this.#flushScheduled !== null) clearImmediate(this.#flushScheduled);
     for (const viewer of this.#viewers.values()) this.#stopDrainWatch(viewer);
     this.#viewers.clear();
   }
 
   #schedule(): void {
-    this.#flushScheduled ??= setImmediate(() => {
-      this.#flushScheduled = null;
-      this.#flush();
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      try {
+        this.#flush();
+      } catch (error) {
+        // Never let a relay fault take the monitor down; the dashboards' cursors recover.
+        this.#logger.error({ err: error }, 'relaying to the dashboards failed');
+      }
     });
   }
 
@@ -324,8 +337,7 @@ export class Relay {
         continue;
       }
       live.push(viewer);
-      const groupKey = `${viewer.coalesce ? 'batch' : 'each'}|${viewer.key}`;
-      let group = groups.get(groupKey);
+      let group = groups.get(viewer.groupKey);
       if (group === undefined) {
         group = { viewers: [], batches: [], lastSeq: 0 };
         for (const [chairId, samples] of samplesByChair) {
@@ -334,7 +346,7 @@ export class Relay {
           const last = samples[samples.length - 1];
           if (last?.seq !== undefined && last.seq > group.lastSeq) group.lastSeq = last.seq;
         }
-        groups.set(groupKey, group);
+        groups.set(viewer.groupKey, group);
       }
       group.viewers.push(viewer);
     }
