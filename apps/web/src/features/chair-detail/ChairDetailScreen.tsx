@@ -7,7 +7,7 @@ import { useApi } from '../../api/ApiContext';
 import { ApiError } from '../../api/http';
 import { useAuth } from '../../store/auth';
 import { mergeSamples, useClinic } from '../../store/clinic';
-import { appClock, useNow } from '../../time/useNow';
+import { appClock, createTicker, useNow } from '../../time/useNow';
 import { ManualEntryForm } from '../manual-entry/ManualEntryForm';
 import { SessionPanel } from '../session/SessionPanel';
 import { ReadingsTable } from './ReadingsTable';
@@ -107,7 +107,10 @@ export default function ChairDetailScreen({
 }) {
   const { chairId = '' } = useParams();
   const api = useApi();
-  const now = useNow();
+  // One clock for the whole screen: the windows it asks for and the windows it draws (an
+  // injected clock with the app's ticker made them disagree).
+  const ticker = useMemo(() => (clock === appClock ? undefined : createTicker(clock)), [clock]);
+  const now = useNow(ticker);
   const live = useClinic((s) => s.chairs[chairId]);
   const alertsById = useClinic((s) => s.alerts);
   const role = useAuth((s) => s.user?.role ?? null);
