@@ -125,8 +125,8 @@ interface Viewer {
   /** The chair list in a stable order: the key under which equal subscriptions share a message. */
   /**
    * Subscription and format: dashboards with the same one share a message. Built once at
-   * subscribe: a list of 500 chair ids is an 18 kB string, and building (and hashing) it anew
-   * for every dashboard at every turn was most of the relay's garbage.
+   * subscribe: a list of 500 chair ids is an 18 kB string, not to be built and hashed anew for
+   * every dashboard at every turn.
    */
   groupKey: string;
   coalesce: boolean;

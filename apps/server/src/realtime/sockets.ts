@@ -59,8 +59,6 @@ type ChairsideSocket = Socket<
 /** Room of the sockets that want one chair; `ALL_CHAIRS_ROOM` holds those that want every chair. */
 export const chairRoom = (chairId: string): string => `chair:${chairId}`;
 export const ALL_CHAIRS_ROOM = 'chairs:all';
-/** Every socket of one role, whatever it subscribed to: escalations reach charge nurses and admins. */
-export const roleRoom = (role: User['role']): string => `role:${role}`;
 
 // setTimeout's limit (about 24.8 days); tokens live 12 h, so this only guards odd clocks.
 const MAX_TIMER_MS = 2_147_483_647;
@@ -172,8 +170,6 @@ export function createRealtime(
   });
 
   io.on('connection', (socket) => {
-    // Not a subscription: the role room is kept across `subscribe` calls (see below).
-    void socket.join(roleRoom(socket.data.user.role));
     // A live connection must not outlive its token: close it when the token expires, so the
     // client reconnects, gets `unauthorized` and asks the user to log in again.
     const remaining = socket.data.tokenExpiresAt - ctx.clock();
@@ -208,8 +204,7 @@ export function createRealtime(
         for (const id of chairIds) wanted.add(chairRoom(id));
       }
       for (const room of socket.rooms) {
-        if (room !== socket.id && !room.startsWith('role:') && !wanted.has(room))
-          await socket.leave(room);
+        if (room !== socket.id && !wanted.has(room)) await socket.leave(room);
       }
       // The rooms carry audio pauses; samples and alerts go through the relay (cursors).
       await socket.join([...wanted]);
