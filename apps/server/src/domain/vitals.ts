@@ -110,6 +110,23 @@ export const VitalsQuerySchema = z
           .max(MAX_VITALS_LIMIT, `limit must be at most ${MAX_VITALS_LIMIT}`),
       )
       .optional(),
+    /**
+     * A page cursor: the `seq` of a sample of this chair. Only samples before it in the route's
+     * order (`at`, then `seq`) are returned. Paging back by `to = oldest.at - 1` would skip the
+     * samples that share the oldest one's millisecond; this neither skips nor repeats them.
+     */
+    beforeSeq: z
+      .string({ error: 'beforeSeq must be a whole number (the seq of a sample)' })
+      .regex(/^\d{1,16}$/, 'beforeSeq must be a whole number (the seq of a sample)')
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          // The digits are checked above: `int` fails here only past 2^53 - 1.
+          .int('beforeSeq is too large')
+          .min(1, 'beforeSeq must be at least 1'),
+      )
+      .optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     path: ['from'],
@@ -117,7 +134,10 @@ export const VitalsQuerySchema = z
   });
 export type VitalsQuery = z.input<typeof VitalsQuerySchema>;
 
-/** The most recent `limit` samples of a chair in [from, to], returned oldest first. */
+/**
+ * The most recent `limit` samples of a chair in [from, to] (and before the `beforeSeq` sample,
+ * when given), returned oldest first.
+ */
 export async function queryVitals(
   ctx: DomainContext,
   chairId: string,
@@ -125,11 +145,34 @@ export async function queryVitals(
 ): Promise<StoredSample[]> {
   const parsed = VitalsQuerySchema.safeParse(query);
   if (!parsed.success) throw invalid(toErrorIssues(parsed.error), 'vitals query');
-  const { from, to, limit = DEFAULT_VITALS_LIMIT } = parsed.data;
+  const { from, to, beforeSeq, limit = DEFAULT_VITALS_LIMIT } = parsed.data;
   await assertChairExists(ctx.db, chairId);
   let q = ctx.db.selectFrom('samples').selectAll().where('chair_id', '=', chairId);
   if (from !== undefined) q = q.where('at', '>=', from);
   if (to !== undefined) q = q.where('at', '<=', to);
+  if (beforeSeq !== undefined) {
+    const cursor = await ctx.db
+      .selectFrom('samples')
+      .select('at')
+      .where('seq', '=', beforeSeq)
+      .where('chair_id', '=', chairId)
+      .executeTakeFirst();
+    if (cursor === undefined) {
+      throw invalid(
+        [{ path: 'beforeSeq', message: `no sample of chair "${chairId}" has seq ${beforeSeq}` }],
+        'vitals query',
+      );
+    }
+    // Keyset on the route's order (at, seq); `at <=` first so the (chair_id, at) index serves it.
+    q = q
+      .where('at', '<=', cursor.at)
+      .where((eb) =>
+        eb.or([
+          eb('at', '<', cursor.at),
+          eb.and([eb('at', '=', cursor.at), eb('seq', '<', beforeSeq)]),
+        ]),
+      );
+  }
   const rows = await q.orderBy('at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
   return rows.reverse().map(toStoredSample);
 }

@@ -286,6 +286,8 @@ export function buildOpenApiDocument(): JsonSchema {
         },
         get: {
           summary: 'The most recent samples of a chair in a time window, oldest first',
+          description:
+            'Samples are ordered by `at`, then by `seq` (samples sharing a millisecond come in arrival order). To page back through a long window, ask for `limit` samples, then again with `beforeSeq` set to the `seq` of the oldest sample received, until an empty page: no sample is skipped or repeated, also where several share a millisecond (paging by `to` = oldest `at` - 1 would skip those).',
           parameters: [
             chairId,
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
@@ -300,6 +302,11 @@ export function buildOpenApiDocument(): JsonSchema {
                 default: DEFAULT_VITALS_LIMIT,
               },
             },
+            query(
+              'beforeSeq',
+              { type: 'integer', minimum: 1 },
+              "Page cursor: the `seq` of one of this chair's samples; only samples before it (by `at`, then `seq`) are returned. Not a whole number, or no sample of this chair: 400 with the issue path `beforeSeq`",
+            ),
           ],
           responses: {
             '200': ok(
