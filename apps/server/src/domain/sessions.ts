@@ -181,6 +181,9 @@ export async function createSession(
   return session;
 }
 
+/** What a session event came to: the session as it now stands, or a refused discharge. */
+type EventOutcome = { session: Session } | { refused: string };
+
 function eventTime(at: SessionEventInput['at'], now: number): number {
   if (at === undefined) return now;
   return typeof at === 'number' ? at : Date.parse(at);
@@ -203,7 +206,7 @@ export async function applySessionEvent(
       { path: 'at', message: `at lies more than ${MAX_FUTURE_SKEW_MS / 1000} s in the future` },
     ]);
   }
-  const updated = await ctx.db.transaction().execute(async (trx) => {
+  const outcome = await ctx.db.transaction().execute(async (trx): Promise<EventOutcome> => {
     const row = await trx
       .selectFrom('sessions')
       .selectAll()
@@ -219,10 +222,26 @@ export async function applySessionEvent(
       );
     }
     // CLINICAL.md section 4: total >= 9 to discharge. The section names no exception, so a
-    // recorded score below it is refused outright: the patient stays in recovery.
+    // recorded score below it is refused outright: the patient stays in recovery. The attempt
+    // is audited all the same (committed, then answered with the 409), so the charge nurse can
+    // see who tried to discharge whom, when, and with which score.
     const refusal = input.aldrete === undefined ? null : aldreteDischargeRefusal(input.aldrete);
-    if (refusal !== null)
-      throw conflict('aldrete_below_discharge_minimum', `discharge refused: ${refusal}`);
+    if (refusal !== null && input.aldrete !== undefined) {
+      await recordAudit(trx, {
+        who: actor,
+        at: now,
+        action: 'session.discharge-refused',
+        detail: {
+          sessionId,
+          chairId: row.chair_id,
+          patientRef: row.patient_ref,
+          state: row.state,
+          aldrete: input.aldrete,
+          reason: refusal,
+        },
+      });
+      return { refused: refusal };
+    }
     const last = await trx
       .selectFrom('session_events')
       .select('at')
@@ -287,8 +306,12 @@ export async function applySessionEvent(
     });
     const [session] = await loadSessions(trx, [{ ...row, state: next, baseline }]);
     if (session === undefined) throw notFound(`session "${sessionId}" does not exist`);
-    return session;
+    return { session };
   });
+  if ('refused' in outcome) {
+    throw conflict('aldrete_below_discharge_minimum', `discharge refused: ${outcome.refused}`);
+  }
+  const updated = outcome.session;
   ctx.events.chairChanged.emit(await chairWithSession(ctx.db, updated.chairId, updated));
   return updated;
 }

@@ -125,6 +125,85 @@ describe('discharge with the modified Aldrete score', () => {
     );
   });
 
+  it('audits a refused discharge with who, when, the session and the score; the 409 is unchanged', async () => {
+    const id = await sessionInRecovery('A6');
+    const chairId = (
+      await call<{ session: Session }>(url, 'GET', `/sessions/${id}`, { token: tokens.nurse })
+    ).body.session.chairId;
+    const low: AldreteRecord = { ...READY, consciousness: 1, total: 8 };
+    const before = Date.now();
+    const res = await discharge(id, { aldrete: low }, tokens.nurse);
+    const after = Date.now();
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: {
+        code: 'aldrete_below_discharge_minimum',
+        message:
+          'discharge refused: modified Aldrete 8/10 is below 9, the minimum for discharge (Circulation 1, Consciousness 1); keep the patient in recovery and score again',
+      },
+    });
+
+    const refusals = (await listAudit(t.server.db, 50)).filter(
+      (a) =>
+        a.action === 'session.discharge-refused' &&
+        (a.detail as { sessionId: string }).sessionId === id,
+    );
+    expect(refusals).toHaveLength(1);
+    const entry = refusals[0]!;
+    expect(entry).toEqual({
+      who: 'nurse1',
+      at: expect.any(String) as string,
+      action: 'session.discharge-refused',
+      detail: {
+        sessionId: id,
+        chairId,
+        patientRef: 'KET-A6',
+        state: 'recovery',
+        aldrete: low,
+        reason:
+          'modified Aldrete 8/10 is below 9, the minimum for discharge (Circulation 1, Consciousness 1); keep the patient in recovery and score again',
+      },
+    });
+    // When: the server's time of the attempt.
+    expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(entry.at)).toBeLessThanOrEqual(after + 1000);
+
+    // Only the refusal was kept: the session did not move and no discharge was recorded.
+    const read = await call<{ session: Session }>(url, 'GET', `/sessions/${id}`, {
+      token: tokens.nurse,
+    });
+    expect(read.body.session.state).toBe('recovery');
+    expect(read.body.session.events.map((e) => e.type)).toEqual([
+      'infusion-started',
+      'infusion-stopped',
+    ]);
+
+    // Each attempt is its own entry, with its own score and author.
+    const zero: AldreteRecord = { ...READY, activity: 0, circulation: 2, total: 8 };
+    expect((await discharge(id, { aldrete: zero }, tokens.charge)).status).toBe(409);
+    const both = (await listAudit(t.server.db, 50)).filter(
+      (a) =>
+        a.action === 'session.discharge-refused' &&
+        (a.detail as { sessionId: string }).sessionId === id,
+    );
+    expect(both.map((a) => [a.who, (a.detail as { aldrete: AldreteRecord }).aldrete])).toEqual([
+      ['charge1', zero],
+      ['nurse1', low],
+    ]);
+
+    // A refusal for another reason (an impossible transition) is not a refused discharge.
+    const discharged = await sessionInRecovery('A7');
+    expect((await discharge(discharged, { aldrete: READY })).status).toBe(200);
+    expect((await discharge(discharged, { aldrete: low })).status).toBe(409);
+    expect(
+      (await listAudit(t.server.db, 50)).filter(
+        (a) =>
+          a.action === 'session.discharge-refused' &&
+          (a.detail as { sessionId: string }).sessionId === discharged,
+      ),
+    ).toEqual([]);
+  });
+
   it('answers 400 naming the field for a malformed score', async () => {
     const id = await sessionInRecovery('A3');
     const wrongTotal = await discharge(id, { aldrete: { ...READY, total: 10 } });

@@ -242,7 +242,7 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           summary: 'Start, pause, resume, stop the infusion or discharge (nurse, charge, admin)',
           description:
-            'A `discharged` event may carry the modified Aldrete score (`aldrete`: five items 0-2 and their total); it is stored with the event and audited. A total below 9 is refused with 409 `aldrete_below_discharge_minimum` (CLINICAL.md section 4).',
+            'A `discharged` event may carry the modified Aldrete score (`aldrete`: five items 0-2 and their total); it is stored with the event and audited. A total below 9 is refused with 409 `aldrete_below_discharge_minimum` (CLINICAL.md section 4); the refused attempt is kept in the audit trail (`session.discharge-refused`: who, when, the session and the score).',
           parameters: [sessionId],
           requestBody: { required: true, content: json(ref('SessionEventInput')) },
           responses: {
