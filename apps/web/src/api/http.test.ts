@@ -56,6 +56,9 @@ describe('API client', () => {
     expect(server.requests.at(-1)?.url).toBe(
       '/api/v1/chairs/c1/vitals?from=2026-11-21T09%3A00%3A00.000Z&limit=50',
     );
+    // A page further back: the cursor is the seq of the oldest sample already shown.
+    await api.getVitals('c1', { limit: 101, beforeSeq: 4207 });
+    expect(server.requests.at(-1)?.url).toBe('/api/v1/chairs/c1/vitals?limit=101&beforeSeq=4207');
   });
 
   it("turns the contract's error body into an ApiError with the issues", async () => {

@@ -52,6 +52,8 @@ export interface VitalsQuery {
   from?: Date | number | string;
   to?: Date | number | string;
   limit?: number;
+  /** Page cursor: only samples before the one with this `seq` (by `at`, then `seq`). */
+  beforeSeq?: number;
 }
 
 export interface TrendQuery {
@@ -340,6 +342,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (query.from !== undefined) params.set('from', toIso(query.from));
       if (query.to !== undefined) params.set('to', toIso(query.to));
       if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.beforeSeq !== undefined) params.set('beforeSeq', String(query.beforeSeq));
       const qs = params.size > 0 ? `?${params.toString()}` : '';
       return (
         await request('GET', `/chairs/${encodeURIComponent(chairId)}/vitals${qs}`, SamplesSchema)
