@@ -27,10 +27,10 @@ export const HISTORY_WINDOW_MS = 60 * 60_000;
 export const TREND_REFRESH_MS = 5 * 60_000;
 
 /**
- * The history behind the screen, for the range it was fetched for. Charts of 1 h and the whole
+ * The history behind the charts, for the range it was fetched for. Charts of 1 h and the whole
  * session draw a server trend (each parameter downsampled to about a point per pixel: a 4 h
  * session is ~600 points per chart, not 14,400 samples to fetch, parse and thin out here);
- * the 15-minute charts and the table show every sample.
+ * the 15-minute charts show every sample. The table fetches its own pages (ReadingsTable).
  */
 type History =
   | { kind: 'trend'; range: RangeId; rows: readonly TrendRow[] }
@@ -151,15 +151,19 @@ export default function ChairDetailScreen({
   const choice = RANGES.find((r) => r.id === range) ?? RANGES[1];
   const phrase = choice?.phrase ?? '';
 
-  // Charts of 1 h and more draw the server's trend; 15 min and the table, every sample.
-  const source: History['kind'] = view === 'charts' && range !== '15m' ? 'trend' : 'samples';
+  // Charts of 1 h and more draw the server's trend; 15 min, every sample. The table pages.
+  const source: History['kind'] = range !== '15m' ? 'trend' : 'samples';
+  const charts = view === 'charts';
   const refresh = source === 'trend' ? Math.floor(now / TREND_REFRESH_MS) : 0;
   const fetchKey = `${chairId} ${range} ${source} ${sessionCreatedAt ?? ''}`;
   const fetchedKey = useRef<string | null>(null);
 
   useEffect(() => {
+    // The table asks for its own pages; back on the charts, their history is fetched again.
+    if (!charts) return;
     let current = true;
-    // The same history again (the periodic trend refresh): the charts stay as they are.
+    // The same history again (the periodic trend refresh, the way back from the table): the
+    // charts stay as they are until it arrives.
     const refreshing = fetchedKey.current === fetchKey;
     fetchedKey.current = fetchKey;
     const span = rangeWindow(range, clock(), sessionCreatedAt ?? null);
@@ -195,7 +199,7 @@ export default function ChairDetailScreen({
       current = false;
     };
     // The session matters only through its start: a new event must not refetch the history.
-  }, [api, chairId, clock, range, sessionCreatedAt, source, fetchKey, refresh]);
+  }, [api, chairId, clock, range, sessionCreatedAt, source, fetchKey, refresh, charts]);
 
   // Until the chosen range's history arrives the charts keep showing the previous one: no
   // redraw of old data on a new time axis while the nurse waits.
@@ -334,14 +338,20 @@ export default function ChairDetailScreen({
           {view === 'charts' ? 'Show as table' : 'Show as charts'}
         </button>
       </div>
-      {historyError !== null && (
+      {charts && historyError !== null && (
         <p className="form-error" role="alert">
           History {range === '1h' ? 'of the last hour' : phrase} is missing: {historyError}
         </p>
       )}
-      {loading && <p className="loading-note">Loading the readings {phrase}…</p>}
-      {view === 'table' ? (
-        <ReadingsTable samples={samples} phrase={phrase} />
+      {charts && loading && <p className="loading-note">Loading the readings {phrase}…</p>}
+      {!charts ? (
+        <ReadingsTable
+          key={`${chairId} ${range} ${sessionCreatedAt ?? ''}`}
+          chairId={chairId}
+          rangeFrom={() => rangeWindow(range, clock(), sessionCreatedAt ?? null).from}
+          phrase={phrase}
+          live={live?.samples}
+        />
       ) : (
         <ChartSection range={shown} busy={loading}>
           <TrendChart
