@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { StoredSample } from '@chairside/core';
 import type { ChairsideDb } from '../store/database';
@@ -267,13 +268,17 @@ export class SampleWriter {
     let template = this.#lookup.get(size);
     if (template === undefined) {
       // One read for the chair's existence and its open session (at most one: a unique index).
+      // 'discharged' is written into the SQL, not bound: SQLite uses the partial index
+      // sessions_one_open_per_chair for a bound value too, but then marks the statement to be
+      // prepared again after every bind (measured: ~35 us per ingest transaction, a third of
+      // what storing one reading costs).
       template = new QueryTemplate(size, (p) =>
         this.#db
           .selectFrom('chairs')
           .leftJoin('sessions', (join) =>
             join
               .onRef('sessions.chair_id', '=', 'chairs.id')
-              .on('sessions.state', '<>', 'discharged'),
+              .on('sessions.state', '<>', sql.lit('discharged')),
           )
           .select(['chairs.id as chair_id', 'sessions.id as session_id'])
           .where('chairs.id', 'in', p),
