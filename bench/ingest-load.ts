@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     /** Extra node flags for the server, space-separated (e.g. "--max-semi-space-size=8"). */
     'node-flags': { type: 'string', default: '' },
     root: { type: 'string', default: resolve(import.meta.dirname, '..') },
+    /** Show the server's stdout (e.g. with --node-flags=--trace-gc). */
+    'server-stdout': { type: 'boolean', default: false },
   },
 });
 const ROOT = resolve(args.root);
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
       DATA_DIR: dataDir,
       ADMIN_PASSWORD: PASSWORD,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', args['server-stdout'] ? 'inherit' : 'ignore', 'inherit'],
   });
   const pid = child.pid ?? 0;
   const url = `http://127.0.0.1:${port}`;
@@ -119,15 +121,29 @@ async function main(): Promise<void> {
       chairIds.push(((await r.json()) as { chair: { id: string } }).chair.id);
     }
     let received = 0;
+    // Reading-to-dashboard latency: each sample's send time by id, looked up at each delivery.
+    const sentAtById = new Map<string, number>();
+    const deliveries: number[] = [];
+    const delivered = (samples: { id: string }[]): void => {
+      const t = now();
+      for (const s of samples) {
+        const sentAt = sentAtById.get(s.id);
+        if (sentAt !== undefined) deliveries.push(t - sentAt);
+      }
+    };
     const dashboards = await Promise.all(
       Array.from({ length: DASHBOARDS }, () => connect(url, token)),
     );
     for (const d of dashboards) {
-      d.on('vitals', (m: { samples: unknown[] }) => {
+      d.on('vitals', (m: { samples: { id: string }[] }) => {
         received += m.samples.length;
+        delivered(m.samples);
       });
-      d.on('vitals-batch', (m: { batches: { samples: unknown[] }[] }) => {
-        for (const b of m.batches) received += b.samples.length;
+      d.on('vitals-batch', (m: { batches: { samples: { id: string }[] }[] }) => {
+        for (const b of m.batches) {
+          received += b.samples.length;
+          delivered(b.samples);
+        }
       });
       // Coalesced, as the dashboard subscribes.
       await d.emitWithAck('subscribe', { coalesce: true });
@@ -171,6 +187,7 @@ async function main(): Promise<void> {
               ? { spo2: n % 2 === 1 ? 92 : 97, source: 'manual' }
               : { hr: 70 + (n % 7), spo2: 97, rr: 14, etco2: 36, source: 'device' };
           sent++;
+          if (rec) sentAtById.set(`${c}:${n}`, sentAt);
           feeders[c]?.emit(
             'vitals',
             {
@@ -212,6 +229,7 @@ async function main(): Promise<void> {
       cpuPercent: Math.round((cpu / secs) * 1000) / 10,
       cpuUsPerSample: Math.round((cpu * 1e6) / Math.max(1, ackedRec)),
       ackMs: { p50: lat.p50, p99: lat.p99, max: lat.max },
+      deliveryMs: (({ p50, p99, max }) => ({ p50, p99, max }))(summarize(deliveries)),
       ackErrors,
       unacked: sent - acked,
       rssMb: { idle: idle.rssMb, afterSetup: afterSetup.rssMb, max: rssMax, end: usageEnd.rssMb },
