@@ -150,6 +150,28 @@ describe('SampleWriter (group commit)', () => {
     expect(await storedCount()).toBe(2);
   });
 
+  it('waits for a transaction another caller holds open and is not part of it', async () => {
+    // On SQLite the writer stores on the connection directly unless a transaction is open on
+    // it: a reading written inside someone else's transaction would be rolled back with it
+    // after its ack.
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const outer = ctx.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('chairs').select('id').execute();
+      await gate;
+      throw new Error('rolled back on purpose');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const write = ingestVitals(ctx, device, chairs[0] ?? '', [reading('during-outer')]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await expect(outer).rejects.toThrow('rolled back on purpose');
+    expect((await write).accepted).toBe(1);
+    expect(await storedCount()).toBe(1);
+  });
+
   it('splits a turn of more rows than one statement holds and keeps every answer right', async () => {
     const chairId = chairs[0] ?? '';
     // 3 x 1000 rows: several insert statements (256-row shapes) in one transaction.

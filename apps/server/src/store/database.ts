@@ -45,7 +45,20 @@ export function openDatabase(
     dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
   });
   checkpointers.set(db, checkpointer);
+  connections.set(db, sqlite);
   return db;
+}
+
+const connections = new WeakMap<ChairsideDb, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection under a SQLite store (null for PostgreSQL), for the one hot
+ * path that runs its transaction synchronously on it (the sample writer). Anything else goes
+ * through Kysely. Whoever uses it must check `inTransaction` first: Kysely may hold an open
+ * transaction on the same connection between its awaits.
+ */
+export function sqliteConnectionOf(db: ChairsideDb): SQLite.Database | null {
+  return connections.get(db) ?? null;
 }
 
 const checkpointers = new WeakMap<ChairsideDb, Checkpointer>();
