@@ -16,6 +16,7 @@ import { createDomainEvents } from './domain/context';
 import type { DomainEvents } from './domain/context';
 import { ensureAdmin } from './domain/users';
 import { alarmsRouter } from './http/alarm-routes';
+import { auditRouter } from './http/audit-routes';
 import { simulatorRouter } from './http/simulator-routes';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors';
 import { buildOpenApiDocument } from './http/openapi';
@@ -229,6 +230,7 @@ export function createChairsideServer(options: ChairsideServerOptions): Chairsid
   api.use(vitalsRouter(context));
   api.use(alarmsRouter(context, alarms));
   api.use(simulatorRouter(context, simulator));
+  api.use(auditRouter(context));
   api.use(apiNotFound);
   app.use(API_BASE, api);
   app.use('/api', apiNotFound);

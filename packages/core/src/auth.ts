@@ -46,6 +46,7 @@ export const PERMISSIONS = {
   'alerts:acknowledge': ['nurse', 'charge', 'admin'],
   'alarm-rules:clinic': ['charge', 'admin'],
   'alarm-rules:session': ['nurse', 'charge', 'admin'],
+  'audit:read': ['charge', 'admin'],
   'simulator:read': ['nurse', 'charge', 'trainer', 'admin'],
   'simulator:run': ['trainer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

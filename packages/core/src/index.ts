@@ -6,6 +6,7 @@ export * from './session';
 export * from './chair';
 export * from './alert';
 export * from './auth';
+export * from './audit';
 export * from './socket';
 export * from './alarms';
 export * from './aldrete';

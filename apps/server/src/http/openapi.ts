@@ -8,8 +8,12 @@ import {
   AlarmRuleSetSchema,
   AlertRecordSchema,
   AlertSchema,
+  AUDIT_ACTIONS,
   AudioPauseSchema,
+  AuditEntrySchema,
   DEFAULT_ALERTS_LIMIT,
+  DEFAULT_AUDIT_LIMIT,
+  MAX_AUDIT_LIMIT,
   MAX_ALERTS_LIMIT,
   ChairCreateSchema,
   ChairSchema,
@@ -134,6 +138,7 @@ export function buildOpenApiDocument(): JsonSchema {
         AlarmRuleSet: schema(AlarmRuleSetSchema),
         AlarmRuleOverride: schema(AlarmRuleOverrideSchema),
         AudioPause: schema(AudioPauseSchema),
+        AuditEntry: schema(AuditEntrySchema),
         ...simulatorOpenApiSchemas(),
       },
     },
@@ -521,6 +526,49 @@ export function buildOpenApiDocument(): JsonSchema {
         },
       },
       ...simulatorOpenApiPaths(),
+      '/audit': {
+        get: {
+          summary: 'The audit trail, newest first (charge, admin)',
+          description:
+            'Who did what and when: sign-ins (and failed ones), users and chairs created, session events, refused discharges, acknowledgments, alarm limit changes. ' +
+            `Actions recorded today: ${AUDIT_ACTIONS.map((a) => `\`${a}\``).join(', ')}. ` +
+            'Ordered by `at`, then `seq`, newest first. To page back, pass `nextBeforeSeq` as `beforeSeq` (nothing skipped or repeated where entries share a millisecond). ' +
+            'Every filter must hold; a bad or unknown one is 400 `validation_failed` naming it.',
+          parameters: [
+            query(
+              'from',
+              { type: 'string', format: 'date-time' },
+              'ISO-8601 or epoch ms; inclusive',
+            ),
+            query('to', { type: 'string', format: 'date-time' }, 'ISO-8601 or epoch ms; inclusive'),
+            query('actor', { type: 'string' }, 'Username, exact'),
+            query('action', { type: 'string', examples: ['alert.acknowledged'] }, 'Action, exact'),
+            query('chairId', { type: 'string' }, 'Entries whose details name this chair'),
+            query('sessionId', { type: 'string' }, 'Entries whose details name this session'),
+            query('limit', {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_AUDIT_LIMIT,
+              default: DEFAULT_AUDIT_LIMIT,
+            }),
+            query(
+              'beforeSeq',
+              { type: 'integer', minimum: 1 },
+              'Page cursor: only entries before the one with this seq; an unknown seq is 400',
+            ),
+          ],
+          responses: {
+            '200': ok(
+              'A page of entries; nextBeforeSeq is null when no older entry matches',
+              object({
+                entries: { type: 'array', items: ref('AuditEntry') },
+                nextBeforeSeq: { type: ['integer', 'null'] },
+              }),
+            ),
+            ...errors,
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           summary: 'This document',

@@ -276,6 +276,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('session_events').addColumn('aldrete', 'text').execute();
     },
   },
+  '005_audit_query': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // GET /audit filters by chair and session: copied out of the JSON detail into columns
+      // (recordAudit fills them from now on), each filter with an index that also serves the
+      // newest-first order, (at, seq).
+      await db.schema.alterTable('audit_log').addColumn('chair_id', 'text').execute();
+      await db.schema.alterTable('audit_log').addColumn('session_id', 'text').execute();
+      await (
+        isPostgres(db)
+          ? sql`UPDATE audit_log SET chair_id = detail::jsonb ->> 'chairId', session_id = detail::jsonb ->> 'sessionId'`
+          : sql`UPDATE audit_log SET chair_id = json_extract(detail, '$.chairId'), session_id = json_extract(detail, '$.sessionId')`
+      ).execute(db);
+      const byColumn: [name: string, column: string][] = [
+        ['audit_log_by_who', 'who'],
+        ['audit_log_by_action', 'action'],
+        ['audit_log_by_chair', 'chair_id'],
+        ['audit_log_by_session', 'session_id'],
+      ];
+      for (const [name, column] of byColumn) {
+        await db.schema.createIndex(name).on('audit_log').columns([column, 'at', 'seq']).execute();
+      }
+      // The unfiltered page, newest first by (at, seq), straight off one index.
+      await db.schema.dropIndex('audit_log_by_time').execute();
+      await db.schema
+        .createIndex('audit_log_by_time')
+        .on('audit_log')
+        .columns(['at', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -83,6 +83,9 @@ export interface AuditLogTable {
   action: string;
   /** JSON object with what the action concerned. */
   detail: string;
+  /** `detail.chairId` / `detail.sessionId` when it has them, for the filters (migration 005). */
+  chair_id: ColumnType<string | null, string | null | undefined, never>;
+  session_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface AlertsTable {
