@@ -34,6 +34,8 @@ const HistoryScreen = lazy(() => import('./features/history/HistoryScreen'));
 const ReportScreen = lazy(() => import('./features/report/ReportScreen'));
 // Administration is rare and for one role: never in the nurses' first download.
 const AdminScreen = lazy(() => import('./features/admin/AdminScreen'));
+// The audit trail is for the charge nurse's desk and the admin: loaded on demand.
+const AuditScreen = lazy(() => import('./features/audit/AuditScreen'));
 // The trainer console is for drills, never needed at the bedside: loaded on demand.
 const TrainerScreen = lazy(() => import('./features/trainer/TrainerScreen'));
 
@@ -202,6 +204,16 @@ export function App() {
               <ScreenErrorBoundary>
                 <Suspense fallback={<p className="loading-note">Loading administration…</p>}>
                   <AdminScreen />
+                </Suspense>
+              </ScreenErrorBoundary>
+            }
+          />
+          <Route
+            path="/audit"
+            element={
+              <ScreenErrorBoundary>
+                <Suspense fallback={<p className="loading-note">Loading the audit trail…</p>}>
+                  <AuditScreen />
                 </Suspense>
               </ScreenErrorBoundary>
             }

@@ -204,6 +204,7 @@ const BODY_TEXT: Pair[] = [
   ['Aldrete ready', colourOf('.aldrete-result.is-ready', 'color'), SURFACE],
   ['Aldrete not ready', colourOf('.aldrete-result.is-not-ready', 'color'), SURFACE],
   ['report alarm legend', colourOf('.legend-alarm', 'color'), SURFACE],
+  ['audit action name', colourOf('.audit-action', 'color'), BG],
 ];
 
 const LARGE_TEXT: Pair[] = [
@@ -232,6 +233,7 @@ const BOUNDARIES: Pair[] = [
   ['technical alarm tile', colourOf('.chair-tile.tile-alarm-technical', 'border-color'), BG],
   ['escalated tile ring', colourOf('.chair-tile.is-escalated-to-me', 'box-shadow'), BG],
   ['escalated row outline', colourOf('.alarm-row.is-escalated', 'box-shadow'), SURFACE],
+  ['focus ring on an audit row', colourOf('.audit-table tbody tr:focus-visible', 'outline'), BG],
 ];
 
 function below(pairs: Pair[], minimum: number): string[] {

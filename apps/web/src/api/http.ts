@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AlarmRuleSetSchema,
   AlertSchema,
+  AuditPageSchema,
   ChairSchema,
   ErrorBodySchema,
   SessionSchema,
@@ -15,6 +16,7 @@ import type {
   AlertKind,
   AlertPriority,
   AlertState,
+  AuditPage,
   Chair,
   ChairCreate,
   ErrorIssue,
@@ -94,6 +96,18 @@ export interface AlertQuery {
   limit?: number;
 }
 
+/** `GET /audit` filters (charge nurse, admin); `beforeSeq` is the previous page's `nextBeforeSeq`. */
+export interface AuditQuery {
+  from?: Date | number | string;
+  to?: Date | number | string;
+  actor?: string;
+  action?: string;
+  chairId?: string;
+  sessionId?: string;
+  limit?: number;
+  beforeSeq?: number;
+}
+
 export interface ApiClient {
   login(credentials: Login): Promise<LoginResult>;
   listChairs(): Promise<Chair[]>;
@@ -116,6 +130,8 @@ export interface ApiClient {
   createUser(user: UserCreate): Promise<User>;
   /** The alarm rules in force: a session's (clinic rules with its changes) or the clinic's. */
   getAlarmRules(sessionId?: string): Promise<AlarmRuleSet>;
+  /** The audit trail, newest first, a page at a time. */
+  listAudit(query?: AuditQuery): Promise<AuditPage>;
 }
 
 export interface ApiClientOptions {
@@ -410,6 +426,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (query.limit !== undefined) params.set('limit', String(query.limit));
       const qs = params.size > 0 ? `?${params.toString()}` : '';
       return (await request('GET', `/alerts${qs}`, AlertsSchema)).alerts;
+    },
+    listAudit: (query = {}) => {
+      const params = new URLSearchParams();
+      if (query.from !== undefined) params.set('from', toIso(query.from));
+      if (query.to !== undefined) params.set('to', toIso(query.to));
+      for (const key of ['actor', 'action', 'chairId', 'sessionId'] as const) {
+        const value = query[key];
+        if (value !== undefined && value !== '') params.set(key, value);
+      }
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.beforeSeq !== undefined) params.set('beforeSeq', String(query.beforeSeq));
+      const qs = params.size > 0 ? `?${params.toString()}` : '';
+      return request('GET', `/audit${qs}`, AuditPageSchema);
     },
     acknowledgeAlert: async (alertId) =>
       (

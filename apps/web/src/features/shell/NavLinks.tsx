@@ -10,6 +10,7 @@ export function NavLinks({ role }: { role: Role }) {
         Chairs
       </NavLink>
       {can(role, 'alerts:read') && <NavLink to="/history">Alarm history</NavLink>}
+      {can(role, 'audit:read') && <NavLink to="/audit">Audit trail</NavLink>}
       {can(role, 'simulator:run') && <NavLink to="/trainer">Trainer</NavLink>}
       {can(role, 'users:manage') && <NavLink to="/admin">Admin</NavLink>}
     </nav>
