@@ -286,6 +286,11 @@ describe('AuditScreen', () => {
     await expect.poll(() => screen.getByTestId('where').textContent).toBe('');
     expect(screen.getByLabelText<HTMLInputElement>('Who (username)').value).toBe('');
     await expect.poll(() => auditRequests().at(-1)).toBe('/api/v1/audit?limit=100');
+    // The cleared name is not sent again once the typing pause has passed.
+    const asked = auditRequests().length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(auditRequests()).toHaveLength(asked);
+    expect(screen.getByTestId('where').textContent).toBe('');
   });
 
   it("shows the server's refusal", async () => {

@@ -101,6 +101,11 @@ function ActorField({
   const [draft, setDraft] = useState(value);
   const listId = useId();
   const committed = useRef(value);
+  // The latest callback, without restarting the typing pause when it changes.
+  const commit = useRef(onCommit);
+  useEffect(() => {
+    commit.current = onCommit;
+  }, [onCommit]);
   // A new value from outside (Clear filters, the URL) replaces what was typed.
   useEffect(() => {
     committed.current = value;
@@ -111,12 +116,12 @@ function ActorField({
     if (actor === committed.current) return;
     const timer = setTimeout(() => {
       committed.current = actor;
-      onCommit(actor);
+      commit.current(actor);
     }, TYPING_PAUSE_MS);
     return () => {
       clearTimeout(timer);
     };
-  }, [draft, onCommit]);
+  }, [draft]);
   return (
     <Field label="Who (username)">
       {(id) => (
