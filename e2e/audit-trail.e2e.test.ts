@@ -60,6 +60,52 @@ describe.skipIf(!hasChromium)('audit trail end to end', () => {
       ).status,
     ).toBe(200);
 
+    // Chair 1 through recovery; a discharge at Aldrete 7 is refused (and audited).
+    const chair1 = await api(server.url, '/chairs', { token: adminToken });
+    const chair1Id = (chair1.body as { chairs: { id: string; label: string }[] }).chairs.find(
+      (c) => c.label === 'Chair 1',
+    )?.id;
+    const recovery = await api(server.url, `/chairs/${chair1Id ?? ''}/sessions`, {
+      token: nurseToken,
+      body: { patientRef: 'KET-1001', weightKg: 65, doseMgPerKg: 0.5, plannedMinutes: 40 },
+    });
+    expect(recovery.status).toBe(201);
+    const recoveryId = (recovery.body as { session: { id: string } }).session.id;
+    for (const type of ['infusion-started', 'infusion-stopped']) {
+      const res = await api(server.url, `/sessions/${recoveryId}/events`, {
+        token: nurseToken,
+        body: { type },
+      });
+      expect(res.status).toBe(200);
+    }
+    const refused = await api(server.url, `/sessions/${recoveryId}/events`, {
+      token: nurseToken,
+      body: {
+        type: 'discharged',
+        aldrete: {
+          activity: 1,
+          respiration: 2,
+          circulation: 1,
+          consciousness: 1,
+          spo2: 2,
+          total: 7,
+        },
+      },
+    });
+    expect(refused.status).toBe(409);
+    // The charge nurse lowers the clinic's SpO2 warning limit from 94 to 93.
+    const chargeToken = await login(server.url, CHARGE.username, CHARGE.password);
+    const rules = (await api(server.url, '/alarm-rules', { token: chargeToken })).body as {
+      rules: { limits: { spo2: { low: { medium: number } } } };
+    };
+    rules.rules.limits.spo2.low.medium = 93;
+    const put = await api(server.url, '/alarm-rules', {
+      method: 'PUT',
+      token: chargeToken,
+      body: rules.rules,
+    });
+    expect(put.status).toBe(200);
+
     nurseContext = await browser.newContext({ viewport: { width: 1400, height: 950 } });
     chargeContext = await browser.newContext({ viewport: { width: 1400, height: 950 } });
     nursePage = await nurseContext.newPage();
@@ -116,10 +162,26 @@ describe.skipIf(!hasChromium)('audit trail end to end', () => {
     expect(cells[2]).toBe('Acknowledged a high-priority alarm on Chair 3: SpO2 86 < 90');
     expect(cells[3]).toContain('Patient KET-3003');
     expect(cells[3]).toContain('alert.acknowledged');
-    // The sign-ins of the morning are there too, newest first.
+    // The rest of the morning is there too, newest first.
     const whats = await table.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(whats).toContain('Signed in as charge nurse');
     expect(whats.at(-1)).toBe('Created the account admin (administrator)');
+    const refusedRow = table
+      .locator('tbody tr')
+      .filter({ hasText: 'Discharge refused on Chair 1: Aldrete 7 < 9' });
+    expect(await refusedRow.locator('td').nth(1).textContent()).toBe('amy');
+    expect(await refusedRow.locator('li').allTextContents()).toEqual([
+      'Patient KET-1001',
+      'Aldrete 7/10 (Activity 1, Respiration 2, Circulation 1, Consciousness 1, SpO2 2)',
+    ]);
+    const limitsRow = table
+      .locator('tbody tr')
+      .filter({ hasText: 'Changed the clinic alarm limits' });
+    expect(await limitsRow.locator('td').nth(1).textContent()).toBe('carla');
+    expect(await limitsRow.locator('li').allTextContents()).toEqual([
+      'SpO2 low, medium priority: 94 → 93',
+      'Version 1',
+    ]);
     await chargePage.screenshot({ path: join(ARTIFACTS, 'audit-trail.png'), fullPage: true });
 
     // Keyboard only: the "Who" field narrows the list to the nurse's own entries.
