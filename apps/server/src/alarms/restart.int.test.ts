@@ -103,6 +103,8 @@ describe('restart with an ongoing condition', () => {
 
     // Recovery ends the acknowledged episode; the history still has exactly one HR alert.
     await hrFeed(t.url, tokens.nurse, chairId, 40, 45, 80);
+    // The engine evaluates after the ack: wait for it before reading what it stored.
+    await t.server.alarms.idle();
     const final = await alertsOf(t.url, tokens.charge, chairId);
     expect(final.map((a) => [a.id, a.state, a.clearedAt])).toEqual([[id, 'cleared', iso(sec(40))]]);
     watcher.close();
