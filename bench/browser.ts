@@ -18,9 +18,13 @@ import { chromium } from 'playwright-core';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { createChairsideServer } from '../apps/server/src/app';
+import { printLongTaskTrace, startLongTaskTrace } from './long-tasks';
+import type { LongTaskTrace } from './long-tasks';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const WEB_DIST = join(ROOT, 'apps/web/dist');
+// BENCH_WEB_DIST: another build of the dashboard, e.g. one built with --minify false so that
+// --trace-long-tasks names the functions.
+const WEB_DIST = resolve(process.env['BENCH_WEB_DIST'] ?? join(ROOT, 'apps/web/dist'));
 const PASSWORD = 'bench-admin-pass-1';
 
 /** One timed detail render: click to charts drawn, and the vitals request inside it. */
@@ -56,6 +60,8 @@ export interface BrowserBenchResult {
     fromOverview: DetailTiming[];
   };
   firstScreenGzipKb: number;
+  /** Only with --trace-long-tasks: what ran in the long tasks of the measured window. */
+  longTaskTrace?: LongTaskTrace;
 }
 
 function firstScreenGzipKb(webDist: string): number {
@@ -115,7 +121,11 @@ const VITALS_REQUEST = `(() => {
   return e === undefined ? null : { startTime: e.startTime, responseEnd: e.responseEnd, bytes: e.encodedBodySize };
 })()`;
 
-export async function runBrowserBench(opts: { quick: boolean }): Promise<BrowserBenchResult> {
+export async function runBrowserBench(opts: {
+  quick: boolean;
+  /** Trace the measured window and report what ran in each task over this many ms. */
+  traceLongTasksOverMs?: number;
+}): Promise<BrowserBenchResult> {
   const seconds = Number(process.env['BENCH_BROWSER_SECONDS'] ?? (opts.quick ? 120 : 600));
   // About a minute: the backfill, the first alerts and the JIT settle before anything is read.
   const warmupSeconds = Number(process.env['BENCH_BROWSER_WARMUP_SECONDS'] ?? 60);
@@ -307,17 +317,32 @@ export async function runBrowserBench(opts: { quick: boolean }): Promise<Browser
       const loop = (t) => { window.__frames.push(t - last); last = t; requestAnimationFrame(loop); };
       requestAnimationFrame(loop);
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__long.push(e.duration);
+        for (const e of list.getEntries()) {
+          window.__long.push(e.duration);
+          window.__longAt.push({ startTime: e.startTime, duration: e.duration });
+        }
       }).observe({ type: 'longtask', buffered: false });
+      window.__longAt = [];
     })()`);
+    const stopTrace =
+      opts.traceLongTasksOverMs === undefined
+        ? null
+        : await startLongTaskTrace(cdp, (js) => page.evaluate(js), opts.traceLongTasksOverMs);
     await page.waitForTimeout(seconds * 1000);
-    const { frames, long } = await page.evaluate<{ frames: number[]; long: number[] }>(
-      '({ frames: window.__frames.slice(1), long: window.__long })',
-    );
+    const { frames, long, longAt } = await page.evaluate<{
+      frames: number[];
+      long: number[];
+      longAt: { startTime: number; duration: number }[];
+    }>('({ frames: window.__frames.slice(1), long: window.__long, longAt: window.__longAt })');
+    const longTaskTrace = stopTrace === null ? undefined : await stopTrace(longAt);
+    if (longTaskTrace !== undefined) console.log(printLongTaskTrace(longTaskTrace));
     // The page's own frame log is not the app's: empty it before the end reading.
-    await page.evaluate('window.__frames = []; window.__long = [];');
+    await page.evaluate('window.__frames = []; window.__long = []; window.__longAt = [];');
     const heapEnd = await heapMb();
     await heapSnapshot('end');
+    // BENCH_OVERVIEW_SCREENSHOT=<file.png>: the overview as it is at the end of the run.
+    const overviewShot = process.env['BENCH_OVERVIEW_SCREENSHOT'];
+    if (overviewShot !== undefined) await page.screenshot({ path: overviewShot });
     const sorted = [...frames].sort((a, b) => a - b);
     console.log(
       `  dashboard: heap after GC ${round(heapStart)} -> ${round(heapEnd)} MB over ${seconds} s, ` +
@@ -412,6 +437,7 @@ export async function runBrowserBench(opts: { quick: boolean }): Promise<Browser
         fromOverview,
       },
       firstScreenGzipKb: firstScreenGzipKb(webDist),
+      ...(longTaskTrace === undefined ? {} : { longTaskTrace }),
     };
   } finally {
     clearInterval(feed);

@@ -5,6 +5,9 @@
  *   --quick         skip the 10-minute soak
  *   --browser-only  only the dashboard in Chromium
  *   --points-only   only the two load points (a quick A/B; writes no JSON)
+ *   --trace-long-tasks[=ms]  the browser run is traced: every main-thread task over ms (30)
+ *                   is reported with what ran in it (bench/long-tasks.ts), the JSON of it in
+ *                   the temp folder
  * BENCH_SERVER_NODE_FLAGS="..." replaces the node flags of `pnpm start` (A/B of a flag).
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +26,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const browserOnly = process.argv.includes('--browser-only');
 const pointsOnly = process.argv.includes('--points-only');
+const traceArg = process.argv.find((a) => a.startsWith('--trace-long-tasks'));
+const traceLongTasksOverMs =
+  traceArg === undefined ? undefined : Number(traceArg.split('=')[1] ?? 30);
 const ADMIN_PASSWORD = 'bench-admin-pass-1';
 
 function freePort(): Promise<number> {
@@ -283,6 +289,11 @@ function soakRssGrowth(soak: LoadResult | null): number | null {
 }
 
 function printBrowser(b: BrowserBenchResult): Record<string, boolean> {
+  if (b.longTaskTrace !== undefined) {
+    const file = join(tmpdir(), `chairside-long-tasks-${Date.now()}.json`);
+    writeFileSync(file, JSON.stringify(b.longTaskTrace, null, 2));
+    console.log(`  long-task attribution written to ${file}`);
+  }
   console.log(
     `\nDashboard in Chromium, ${b.chairs} chairs at 1 Hz for ${b.seconds} s: ${b.frames} frames, frame time p50 ${b.frameMs.p50} / p95 ${b.frameMs.p95} / p99 ${b.frameMs.p99} / max ${b.frameMs.max} ms; ` +
       `long tasks ${b.longTasks.count} (over 50 ms: ${b.longTasks.over50ms}, longest ${b.longTasks.maxMs} ms); JS heap ${b.heapMb.afterWarmup} -> ${b.heapMb.end} MB (${b.heapMb.growthPercent} %)`,
@@ -307,7 +318,7 @@ async function main() {
     `Chairside benchmark on ${cpus().length} cores, Node ${process.version}${quick ? ' (quick: no soak)' : ''}`,
   );
   if (browserOnly) {
-    const b = await runBrowserBench({ quick });
+    const b = await runBrowserBench({ quick, traceLongTasksOverMs });
     for (const [k, v] of Object.entries(printBrowser(b)))
       console.log(`${v ? 'MET    ' : 'NOT MET'} ${k}`);
     return;
@@ -382,7 +393,7 @@ async function main() {
   console.log(JSON.stringify(targets, null, 2));
   let browser: BrowserBenchResult | null = null;
   if (existsSync('/usr/bin/chromium')) {
-    browser = await runBrowserBench({ quick });
+    browser = await runBrowserBench({ quick, traceLongTasksOverMs });
     Object.assign(verdict, printBrowser(browser));
   } else {
     console.warn(
