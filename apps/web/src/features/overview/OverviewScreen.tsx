@@ -1,29 +1,33 @@
-import { useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { PointerEvent } from 'react';
 import type { Alert } from '@chairside/core';
 import { useAuth } from '../../store/auth';
 import { useClinic } from '../../store/clinic';
 import { useConnection } from '../../store/connection';
-import { appClock, useNow } from '../../time/useNow';
+import { useNow } from '../../time/useNow';
 import { receivesEscalations } from '../alarms/AlarmBanner';
 import { openAlarmsByChair } from '../alarms/ordering';
 import { useAttentionOrder } from '../alarms/useAttentionOrder';
 import { ChairTile } from './ChairTile';
 
-function ChairTileSlot({
+/**
+ * One chair's tile, redrawn when its chair's data or alarms change and on the ticker's tick.
+ * Each slot listens to the ticker itself (not the screen for all of them), so the ticker can
+ * spread a tick's 48 redraws over a few frames.
+ */
+const ChairTileSlot = memo(function ChairTileSlot({
   chairId,
-  now,
   offline,
   alarms,
   escalationsToMe,
 }: {
   chairId: string;
-  now: number;
   offline: boolean;
   alarms: readonly Alert[] | undefined;
   escalationsToMe: boolean;
 }) {
   const live = useClinic((s) => s.chairs[chairId]);
+  const now = useNow();
   if (live === undefined) return null;
   return (
     <ChairTile
@@ -34,7 +38,7 @@ function ChairTileSlot({
       escalationsToMe={escalationsToMe}
     />
   );
-}
+});
 
 const ATTENTION_KEY = 'chairside-attention-first';
 
@@ -67,7 +71,6 @@ export function OverviewScreen() {
   const chairIds = useClinic((s) => s.chairIds);
   const alerts = useClinic((s) => s.alerts);
   const offline = useConnection((s) => s.status === 'lost');
-  const now = useNow();
   const role = useAuth((s) => s.user?.role ?? null);
   const escalationsToMe = role !== null && receivesEscalations(role);
   const [attentionFirst, setAttentionFirst] = useState(storedAttentionFirst);
@@ -75,12 +78,24 @@ export function OverviewScreen() {
   // A tile must not move away under a finger about to tap it: for a few seconds after the
   // nurse touches a tile (finger or mouse), a new alarm waits before it re-sorts them. Keys
   // do not hold: the keyboard focus moves with its tile. The entry sheet is not a tile.
-  const [handledAt, setHandledAt] = useState<number | null>(null);
-  const held = handledAt !== null && now - handledAt < TILE_HOLD_MS;
+  // Each touch starts the hold again; a timer ends it (the screen does not redraw each second).
+  const [touches, setTouches] = useState(0);
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    if (touches === 0) return;
+    const timer = window.setTimeout(() => {
+      setHeld(false);
+    }, TILE_HOLD_MS);
+    return () => {
+      window.clearTimeout(timer);
+    };
+  }, [touches]);
   const order = useAttentionOrder(chairIds, byChair, attentionFirst, held);
   const handled = (e: PointerEvent<HTMLElement>) => {
     if (e.target instanceof Element && e.target.closest('.entry-sheet') !== null) return;
-    setHandledAt(appClock());
+    // Held from the touch itself, before the effect runs: an alarm in between waits too.
+    setHeld(true);
+    setTouches((n) => n + 1);
   };
 
   return (
@@ -121,7 +136,6 @@ export function OverviewScreen() {
             <ChairTileSlot
               key={id}
               chairId={id}
-              now={now}
               offline={offline}
               alarms={byChair.get(id)}
               escalationsToMe={escalationsToMe}
