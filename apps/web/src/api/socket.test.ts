@@ -16,6 +16,8 @@ import { openClinicLink } from './socket';
 import type { ClinicSocket } from './socket';
 import { useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
+import { manualFrames } from '../test/manualFrames';
+import type { FrameScheduler } from '../time/frameQueue';
 
 // A real Socket.io server and a real HTTP API on one port, speaking CONTRACT.md sections 3-4.
 let http: HttpServer;
@@ -112,13 +114,18 @@ afterEach(() => {
   storedSamples.length = 0;
 });
 
-function connect(token: string, onUnauthorized: () => void = () => undefined) {
+function connect(
+  token: string,
+  onUnauthorized: () => void = () => undefined,
+  frames?: FrameScheduler,
+) {
   const api = createApiClient({ baseUrl: url, getToken: () => token });
   close = openClinicLink({
     token,
     api,
     clock: () => clockNow,
     onUnauthorized,
+    ...(frames === undefined ? {} : { frames }),
     createSocket: (t): ClinicSocket =>
       io(url, {
         auth: { token: t },
@@ -231,6 +238,53 @@ describe('clinic socket link', () => {
       (sockets.sockets.sockets.get(s.id)?.conn as { close: () => void } | undefined)?.close();
     await expect.poll(() => subscribeRequests.length, poll).toBeGreaterThan(first);
     expect(subscribeRequests.at(-1)).toEqual({ coalesce: true, since: { samples: 42, alerts: 9 } });
+  });
+
+  it('draws live readings a few chairs per frame, but an alarm brings its chair at once', async () => {
+    const frames = manualFrames();
+    connect('good', undefined, frames);
+    await expect.poll(() => useConnection.getState().status, poll).toBe('live');
+    // Let the backfill land first: only live readings go through the frames.
+    await expect.poll(() => useClinic.getState().chairIds.length, poll).toBe(2);
+    frames.next();
+
+    // One server turn with 10 chairs: 8 reach the store now, 2 wait for the next frame.
+    const ids = Array.from({ length: 10 }, (_, i) => `x${i + 1}`);
+    sockets.to('clinic').emit('vitals-batch', {
+      batches: ids.map((chairId, i) => ({
+        chairId,
+        samples: [stored(`l${i}`, chairId, 9, { spo2: 97, seq: 100 + i })],
+      })),
+    });
+    await expect.poll(() => useClinic.getState().chairs['x8']?.latest.spo2?.value, poll).toBe(97);
+    expect(useClinic.getState().chairs['x9']).toBeUndefined();
+    expect(useClinic.getState().chairs['x10']).toBeUndefined();
+
+    // An alarm for x10 (no frame drawn yet): the reading behind it is there with the alarm.
+    sockets.to('clinic').emit('alert', {
+      alert: {
+        id: 'a10',
+        chairId: 'x10',
+        sessionId: null,
+        kind: 'physiological',
+        parameter: 'spo2',
+        priority: 'high',
+        message: 'SpO2 97',
+        value: 97,
+        limit: 98,
+        raisedAt: new Date(T0).toISOString(),
+        clearedAt: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        state: 'active',
+      },
+      seq: 11,
+    });
+    await expect.poll(() => useClinic.getState().alerts['a10']?.id, poll).toBe('a10');
+    expect(useClinic.getState().chairs['x10']?.latest.spo2?.value).toBe(97);
+    expect(useClinic.getState().chairs['x9']).toBeUndefined();
+    frames.next();
+    expect(useClinic.getState().chairs['x9']?.latest.spo2?.value).toBe(97);
   });
 
   it('signs out when the server refuses the token', async () => {

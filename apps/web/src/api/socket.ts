@@ -9,6 +9,8 @@ import type {
 } from '@chairside/core';
 import type { ApiClient } from './http';
 import { AudioPauseSchema, parseStoredSamples } from './http';
+import { createSampleBatcher } from './sampleBatcher';
+import type { FrameScheduler } from '../time/frameQueue';
 import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, MAX_ALERTS_KEPT, useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
 
@@ -22,6 +24,8 @@ export interface ClinicLinkOptions {
   onUnauthorized: () => void;
   /** Defaults to the same-origin Socket.io connection of CONTRACT.md 4. */
   createSocket?: (token: string) => ClinicSocket;
+  /** The frames live readings are spread over (the browser's animation frames by default). */
+  frames?: FrameScheduler;
 }
 
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
@@ -173,10 +177,21 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
     useConnection.getState().lost(clock());
   });
 
+  // Live readings reach the store a few chairs per animation frame: a second's readings of 48
+  // chairs come in one message, and drawing 48 tiles in one task blocked the page. An alarm
+  // never waits for this (see 'alert').
+  const live = createSampleBatcher(
+    (chairId, samples) => {
+      clinic.addSamples(chairId, samples);
+    },
+    undefined,
+    options.frames,
+  );
+
   socket.on('vitals', (message) => {
     const samples = parseStoredSamples(message.samples);
     seen(samples);
-    if (samples.length > 0) clinic.addSamples(message.chairId, samples);
+    if (samples.length > 0) live.add(message.chairId, samples);
   });
 
   // What the server stored during one of its turns, per chair (our `coalesce` subscription).
@@ -184,7 +199,7 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
     for (const batch of message.batches) {
       const samples = parseStoredSamples(batch.samples);
       seen(samples);
-      if (samples.length > 0) clinic.addSamples(batch.chairId, samples);
+      if (samples.length > 0) live.add(batch.chairId, samples);
     }
   });
 
@@ -197,7 +212,10 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
     if (cursor !== null && typeof message.seq === 'number' && message.seq > cursor.alerts)
       cursor.alerts = message.seq;
     const alert = AlertSchema.safeParse(message.alert);
-    if (alert.success) clinic.recordAlert(alert.data);
+    if (!alert.success) return;
+    // The readings behind the alarm show on the tile with it, not a few frames after.
+    live.flush(alert.data.chairId);
+    clinic.recordAlert(alert.data);
   });
 
   // A chair's shared audio pause began, or ended early (a higher-priority alarm broke through).
@@ -223,5 +241,6 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
   return () => {
     socket.removeAllListeners();
     socket.disconnect();
+    live.close();
   };
 }
