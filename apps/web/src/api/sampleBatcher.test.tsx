@@ -6,6 +6,7 @@ import { useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
 import { OverviewScreen } from '../features/overview/OverviewScreen';
 import { manualFrames } from '../test/manualFrames';
+import { createFrameQueue } from '../time/frameQueue';
 import { createSampleBatcher } from './sampleBatcher';
 
 afterEach(() => {
@@ -47,8 +48,7 @@ function overview(perFrame = 8) {
     (chairId, samples) => {
       useClinic.getState().addSamples(chairId, samples);
     },
-    perFrame,
-    frames,
+    createFrameQueue(perFrame, frames),
   );
   return { frames, batcher };
 }

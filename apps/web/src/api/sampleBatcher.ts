@@ -1,13 +1,6 @@
 import type { StoredSample } from '@chairside/core';
-import { browserFrames, createFrameQueue } from '../time/frameQueue';
-import type { FrameScheduler } from '../time/frameQueue';
-
-/**
- * How many chairs' live readings reach the store (and their tiles) per animation frame: the
- * server sends a second's readings of every chair together, and 48 tiles redrawn in one task
- * made the dashboard's long tasks. 8 per frame draws 48 chairs in 6 frames (100 ms).
- */
-export const CHAIRS_PER_FRAME = 8;
+import { tileFrames } from '../time/frameQueue';
+import type { FrameQueue } from '../time/frameQueue';
 
 export interface SampleBatcher {
   /** Takes in a chair's live readings; they reach `apply` together, in a frame or at once. */
@@ -19,16 +12,26 @@ export interface SampleBatcher {
 }
 
 /**
- * Live readings per chair, handed to `apply` a few chairs per frame (see createFrameQueue). A
+ * Live readings per chair, handed to `apply` a few chairs per frame: the server sends a
+ * second's readings of every chair together, and 48 tiles redrawn in one task made the
+ * dashboard's long tasks. The frames are the tiles' shared budget (tileFrames) by default. A
  * chair's readings always go together: a tile shows a whole reading at once, never part of it.
  */
 export function createSampleBatcher(
   apply: (chairId: string, samples: readonly StoredSample[]) => void,
-  perFrame: number = CHAIRS_PER_FRAME,
-  frames: FrameScheduler = browserFrames,
+  queue: FrameQueue<unknown> = tileFrames,
 ): SampleBatcher {
   const waiting = new Map<string, StoredSample[]>();
-  const queue = createFrameQueue<string>(perFrame, frames);
+  // One key object per chair: the queue is shared with the ticker's subscribers.
+  const keys = new Map<string, object>();
+  const keyOf = (chairId: string) => {
+    let key = keys.get(chairId);
+    if (key === undefined) {
+      key = { chairId };
+      keys.set(chairId, key);
+    }
+    return key;
+  };
   const handOver = (chairId: string) => {
     const samples = waiting.get(chairId);
     waiting.delete(chairId);
@@ -39,15 +42,15 @@ export function createSampleBatcher(
       const held = waiting.get(chairId);
       if (held === undefined) waiting.set(chairId, [...samples]);
       else for (const s of samples) held.push(s);
-      queue.add(chairId, () => {
+      queue.add(keyOf(chairId), () => {
         handOver(chairId);
       });
     },
     flush(chairId) {
-      queue.runNow(chairId);
+      queue.runNow(keyOf(chairId));
     },
     close() {
-      queue.clear();
+      for (const key of keys.values()) queue.remove(key);
       waiting.clear();
     },
   };

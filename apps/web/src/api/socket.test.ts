@@ -17,7 +17,8 @@ import type { ClinicSocket } from './socket';
 import { useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
 import { manualFrames } from '../test/manualFrames';
-import type { FrameScheduler } from '../time/frameQueue';
+import { createFrameQueue } from '../time/frameQueue';
+import type { FrameQueue } from '../time/frameQueue';
 
 // A real Socket.io server and a real HTTP API on one port, speaking CONTRACT.md sections 3-4.
 let http: HttpServer;
@@ -117,7 +118,7 @@ afterEach(() => {
 function connect(
   token: string,
   onUnauthorized: () => void = () => undefined,
-  frames?: FrameScheduler,
+  frames?: FrameQueue<unknown>,
 ) {
   const api = createApiClient({ baseUrl: url, getToken: () => token });
   close = openClinicLink({
@@ -242,7 +243,7 @@ describe('clinic socket link', () => {
 
   it('draws live readings a few chairs per frame, but an alarm brings its chair at once', async () => {
     const frames = manualFrames();
-    connect('good', undefined, frames);
+    connect('good', undefined, createFrameQueue(8, frames));
     await expect.poll(() => useConnection.getState().status, poll).toBe('live');
     // Let the backfill land first: only live readings go through the frames.
     await expect.poll(() => useClinic.getState().chairIds.length, poll).toBe(2);

@@ -10,7 +10,7 @@ import type {
 import type { ApiClient } from './http';
 import { AudioPauseSchema, parseStoredSamples } from './http';
 import { createSampleBatcher } from './sampleBatcher';
-import type { FrameScheduler } from '../time/frameQueue';
+import type { FrameQueue } from '../time/frameQueue';
 import { BUFFER_MAX_SAMPLES, BUFFER_WINDOW_MS, MAX_ALERTS_KEPT, useClinic } from '../store/clinic';
 import { useConnection } from '../store/connection';
 
@@ -24,8 +24,8 @@ export interface ClinicLinkOptions {
   onUnauthorized: () => void;
   /** Defaults to the same-origin Socket.io connection of CONTRACT.md 4. */
   createSocket?: (token: string) => ClinicSocket;
-  /** The frames live readings are spread over (the browser's animation frames by default). */
-  frames?: FrameScheduler;
+  /** The frames live readings are spread over (the tiles' shared budget by default). */
+  frames?: FrameQueue<unknown>;
 }
 
 const SUBSCRIBE_TIMEOUT_MS = 5_000;
@@ -180,13 +180,9 @@ export function openClinicLink(options: ClinicLinkOptions): () => void {
   // Live readings reach the store a few chairs per animation frame: a second's readings of 48
   // chairs come in one message, and drawing 48 tiles in one task blocked the page. An alarm
   // never waits for this (see 'alert').
-  const live = createSampleBatcher(
-    (chairId, samples) => {
-      clinic.addSamples(chairId, samples);
-    },
-    undefined,
-    options.frames,
-  );
+  const live = createSampleBatcher((chairId, samples) => {
+    clinic.addSamples(chairId, samples);
+  }, options.frames);
 
   socket.on('vitals', (message) => {
     const samples = parseStoredSamples(message.samples);

@@ -3,6 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { createTicker, useNow } from './useNow';
 import type { Ticker } from './useNow';
 import { manualFrames } from '../test/manualFrames';
+import { createFrameQueue } from './frameQueue';
 
 afterEach(() => {
   cleanup();
@@ -48,7 +49,7 @@ describe('the shared 1 s ticker', () => {
     vi.useFakeTimers();
     const frames = manualFrames();
     let clock = 1_000;
-    const ticker = createTicker(() => clock, 1000, 8, frames);
+    const ticker = createTicker(() => clock, 1000, createFrameQueue(8, frames));
     render(
       <>
         {Array.from({ length: 20 }, (_, i) => (
@@ -87,7 +88,7 @@ describe('the shared 1 s ticker', () => {
     vi.useFakeTimers();
     const frames = manualFrames();
     let clock = 1_000;
-    const ticker = createTicker(() => clock, 1000, 1, frames);
+    const ticker = createTicker(() => clock, 1000, createFrameQueue(1, frames));
     const heard: string[] = [];
     const stopA = ticker.subscribe(() => heard.push('a'));
     const stopB = ticker.subscribe(() => heard.push('b'));

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { browserFrames, createFrameQueue } from './frameQueue';
-import type { FrameScheduler } from './frameQueue';
+import { tileFrames } from './frameQueue';
+import type { FrameQueue } from './frameQueue';
 
 /**
  * One shared ticker for the whole app: every age on screen and the header clock read the same
@@ -13,18 +13,17 @@ export interface Ticker {
 }
 
 /**
- * `perFrame`: how many subscribers hear a tick before the next animation frame; the others hear
- * it in the frames after (a few ms later), so 48 tiles' clocks are not all redrawn in one task.
- * Every subscriber reads the same "now" from the moment of the tick, whenever it redraws.
+ * `frames`: the subscribers hear a tick through this queue, a few per animation frame (the
+ * first at once, the others in the frames after), so 48 tiles' clocks are not all redrawn in
+ * one task. Every subscriber reads the same "now" from the moment of the tick, whenever it
+ * redraws. Without it, every subscriber hears the tick at once.
  */
 export function createTicker(
   clock: () => number,
   periodMs = 1000,
-  perFrame = Infinity,
-  frames: FrameScheduler = browserFrames,
+  frames?: FrameQueue<unknown>,
 ): Ticker {
   const listeners = new Set<() => void>();
-  const queue = createFrameQueue<() => void>(perFrame, frames);
   let current = clock();
   let timer: number | undefined;
   return {
@@ -34,12 +33,15 @@ export function createTicker(
         current = clock();
         timer = window.setInterval(() => {
           current = clock();
-          for (const l of listeners) queue.add(l, l);
+          for (const l of listeners) {
+            if (frames === undefined) l();
+            else frames.add(l, l);
+          }
         }, periodMs);
       }
       return () => {
         listeners.delete(onTick);
-        queue.remove(onTick);
+        frames?.remove(onTick);
         if (listeners.size === 0 && timer !== undefined) {
           window.clearInterval(timer);
           timer = undefined;
@@ -55,10 +57,9 @@ export const appClock = (): number => Date.now();
 
 /**
  * The app's ticker. Its subscribers are the shell (header clock, alarm banner) and each chair
- * tile: 8 of them redraw per frame, so a tick on 48 tiles is drawn over 6 frames (100 ms).
+ * tile: they redraw a few per frame, sharing the tiles' budget (tileFrames) with live readings.
  */
-export const TICK_SUBSCRIBERS_PER_FRAME = 8;
-const appTicker = createTicker(appClock, 1000, TICK_SUBSCRIBERS_PER_FRAME);
+const appTicker = createTicker(appClock, 1000, tileFrames);
 
 /** The current time in epoch ms, updated once a second. */
 export function useNow(ticker: Ticker = appTicker): number {
