@@ -109,6 +109,39 @@ describe('ChairTile', () => {
     expect(screen.getAllByText('STALE')).toHaveLength(1);
   });
 
+  it('moves its ages, STALE marks and timer on with the clock while the readings stay', () => {
+    const l = live([sample('a', 10, { hr: 80, sbp: 128, dbp: 80 }), sample('b', 4, { hr: 97 })]);
+    const at = (now: number) => (
+      <MemoryRouter>
+        <ChairTile live={l} now={now} offline={false} />
+      </MemoryRouter>
+    );
+    const { rerender } = render(at(NOW));
+    expect(screen.getByTestId('age-hr').textContent).toBe('4 s');
+    expect(screen.getByTestId('age-bp').textContent).toBe('10 s');
+    expect(screen.queryByText('STALE')).toBeNull();
+
+    // 21 s later, the same data: BP is 31 s old now, HR 25 s.
+    rerender(at(NOW + 21_000));
+    expect(screen.getByTestId('value-hr').textContent).toBe('97');
+    expect(screen.getByTestId('age-hr').textContent).toBe('25 s');
+    expect(screen.getByTestId('age-bp').textContent).toBe('31 s');
+    expect(screen.getByTestId('value-bp').getAttribute('data-stale')).toBe('true');
+    expect(screen.getByTestId('value-hr').getAttribute('data-stale')).toBe('false');
+    expect(screen.getAllByText('STALE')).toHaveLength(1);
+    expect(screen.getByTestId('session-state').textContent).toContain('Infusing 12:25 of 40 min');
+    expect(screen.getByTestId('chair-tile').getAttribute('aria-label')).toContain(
+      'BP 128/80 mmHg, stale',
+    );
+
+    // A minute on, HR goes stale too; back to fresh readings, no STALE is left behind.
+    rerender(at(NOW + 60_000));
+    expect(screen.getByTestId('age-hr').textContent).toBe('1 min');
+    expect(screen.getAllByText('STALE')).toHaveLength(2);
+    rerender(at(NOW));
+    expect(screen.queryByText('STALE')).toBeNull();
+  });
+
   it('does not pair a diastolic with a systolic from another reading', () => {
     renderTile(live([sample('a', 20, { sbp: 120, dbp: 80 }), sample('b', 5, { sbp: 150 })]));
     expect(screen.getByTestId('value-bp').textContent).toBe('150/--');

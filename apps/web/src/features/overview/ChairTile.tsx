@@ -16,30 +16,39 @@ import {
   SBP_TREND,
   sessionSummary,
   SPO2_TREND,
-  tileValues,
+  tileValuesOf,
 } from './vitals';
 import type { SparklineScale } from './Sparkline';
 import type { TileValue } from './vitals';
 
 interface VitalProps {
   value: TileValue;
-  now: number;
+  /** What the age reads ("4 s", "not measured"): a tick that leaves it unchanged redraws nothing. */
+  age: string;
+  stale: boolean;
   size: 'main' | 'minor';
   className?: string;
-  trend?: {
-    samples: readonly StoredSample[];
-    pick: (s: StoredSample) => number | undefined;
-    scale: SparklineScale;
-  };
+  /** The trend drawn beside the number (main vitals only). */
+  samples?: readonly StoredSample[];
+  pick?: (s: StoredSample) => number | undefined;
+  scale?: SparklineScale;
 }
 
-function Vital({ value, now, size, className, trend }: VitalProps) {
+const Vital = memo(function Vital({
+  value,
+  age: ageText,
+  stale,
+  size,
+  className,
+  samples,
+  pick,
+  scale,
+}: VitalProps) {
   const measured = value.atMs !== null;
-  const stale = value.atMs !== null && isStale(value.atMs, now);
   const p = value.parameter;
   const age = (
     <span className="vital-age" data-testid={`age-${p}`}>
-      {value.atMs === null ? 'not measured' : formatAge(now - value.atMs)}
+      {ageText}
     </span>
   );
   // Words, not colour alone: a dashed frame and STALE on a number that stopped coming.
@@ -68,6 +77,10 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
   }
   // Where the trend is drawn, STALE goes on the label line; the narrow RR cell has it beside
   // the number. "not measured" takes the empty trend's place, so no label is ever cut short.
+  const trend =
+    samples !== undefined && pick !== undefined && scale !== undefined
+      ? { samples, pick, scale }
+      : undefined;
   const markOnTop = trend !== undefined;
   return (
     <div className={classes} data-param={p}>
@@ -97,7 +110,17 @@ function Vital({ value, now, size, className, trend }: VitalProps) {
       </div>
     </div>
   );
+});
+
+/** A vital's age and staleness at `now`, as the tile shows them. */
+function ageAt(v: TileValue, now: number): { age: string; stale: boolean } {
+  return v.atMs === null
+    ? { age: 'not measured', stale: false }
+    : { age: formatAge(now - v.atMs), stale: isStale(v.atMs, now) };
 }
+
+/** The entry button and its sheet change with the chair, not with each second. */
+const TileEntryOnce = memo(TileEntry);
 
 function spoken(v: TileValue, now: number): string {
   if (v.atMs === null) return `${v.label} not measured`;
@@ -126,7 +149,7 @@ export const ChairTile = memo(function ChairTile({
   escalationsToMe?: boolean;
 }) {
   const { chair, samples, latest } = live;
-  const values = tileValues(latest);
+  const values = tileValuesOf(latest);
   const session = sessionSummary(chair.session, now);
   const patientRef = chair.session?.patientRef ?? null;
   const showEtco2 = latest.etco2 !== undefined;
@@ -196,28 +219,39 @@ export const ChairTile = memo(function ChairTile({
         <div className="tile-main">
           <Vital
             value={values.hr}
-            now={now}
+            {...ageAt(values.hr, now)}
             size="main"
-            trend={{ samples, pick: pickHr, scale: HR_TREND }}
+            samples={samples}
+            pick={pickHr}
+            scale={HR_TREND}
           />
           <Vital
             value={values.spo2}
-            now={now}
+            {...ageAt(values.spo2, now)}
             size="main"
-            trend={{ samples, pick: pickSpo2, scale: SPO2_TREND }}
+            samples={samples}
+            pick={pickSpo2}
+            scale={SPO2_TREND}
           />
           <Vital
             value={values.bp}
-            now={now}
+            {...ageAt(values.bp, now)}
             size="main"
             className="vital-wide"
-            trend={{ samples, pick: pickSbp, scale: SBP_TREND }}
+            samples={samples}
+            pick={pickSbp}
+            scale={SBP_TREND}
           />
-          <Vital value={values.rr} now={now} size="main" className="vital-narrow" />
+          <Vital
+            value={values.rr}
+            {...ageAt(values.rr, now)}
+            size="main"
+            className="vital-narrow"
+          />
         </div>
         <div className="tile-minor">
-          {showEtco2 && <Vital value={values.etco2} now={now} size="minor" />}
-          <Vital value={values.sedation} now={now} size="minor" />
+          {showEtco2 && <Vital value={values.etco2} {...ageAt(values.etco2, now)} size="minor" />}
+          <Vital value={values.sedation} {...ageAt(values.sedation, now)} size="minor" />
         </div>
         <div className="tile-clock-slot">
           <TileSessionClock session={chair.session} latest={latest} now={now} />
@@ -228,7 +262,7 @@ export const ChairTile = memo(function ChairTile({
           </div>
         )}
       </Link>
-      <TileEntry chairId={chair.id} chairLabel={chair.label} />
+      <TileEntryOnce chairId={chair.id} chairLabel={chair.label} />
     </div>
   );
 });

@@ -66,6 +66,20 @@ export function tileValues(latest: LatestReadings): Record<TileParameter, TileVa
   };
 }
 
+/**
+ * tileValues of a chair's latest readings, the same objects for as long as those readings are
+ * (the tile's vitals redraw only when theirs change, not on each second's tick).
+ */
+const valuesOf = new WeakMap<LatestReadings, Record<TileParameter, TileValue>>();
+export function tileValuesOf(latest: LatestReadings): Record<TileParameter, TileValue> {
+  let values = valuesOf.get(latest);
+  if (values === undefined) {
+    values = tileValues(latest);
+    valuesOf.set(latest, values);
+  }
+  return values;
+}
+
 export const pickHr = (s: StoredSample): number | undefined => s.hr;
 export const pickSbp = (s: StoredSample): number | undefined => s.sbp;
 export const pickSpo2 = (s: StoredSample): number | undefined => s.spo2;
