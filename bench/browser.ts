@@ -309,6 +309,12 @@ export async function runBrowserBench(opts: {
     await page.waitForTimeout(warmupSeconds * 1000);
     const heapStart = await heapMb();
     await heapSnapshot('start');
+    // Tracing first, and a second for its profiler to start: starting it is a long task itself.
+    const stopTrace =
+      opts.traceLongTasksOverMs === undefined
+        ? null
+        : await startLongTaskTrace(cdp, (js) => page.evaluate(js), opts.traceLongTasksOverMs);
+    if (stopTrace !== null) await page.waitForTimeout(1000);
     // Frame times from requestAnimationFrame, long tasks from the Long Tasks API.
     await page.evaluate(`(() => {
       window.__frames = [];
@@ -324,10 +330,6 @@ export async function runBrowserBench(opts: {
       }).observe({ type: 'longtask', buffered: false });
       window.__longAt = [];
     })()`);
-    const stopTrace =
-      opts.traceLongTasksOverMs === undefined
-        ? null
-        : await startLongTaskTrace(cdp, (js) => page.evaluate(js), opts.traceLongTasksOverMs);
     await page.waitForTimeout(seconds * 1000);
     const { frames, long, longAt } = await page.evaluate<{
       frames: number[];
