@@ -91,11 +91,12 @@ export function createFrameQueue<K>(
 /**
  * How many tiles may be redrawn per frame, whatever asks for it: the ticker's tick and the
  * server's second of readings share this budget, so a frame never draws more than this many
- * tiles however their phases fall (each tile redraw is ~1-2 ms of script and its layout and
- * paint; 6 keeps a frame's work well inside a long task's 50 ms on a busy 2-core machine).
- * 48 chairs: a second's readings in 8 frames, a tick in 9, about 300 ms of 1000 busy.
+ * tiles however their phases fall. A tile redraw is ~1-2 ms of script plus its layout and
+ * paint; 4 keeps a frame's work near 10 ms, well inside a long task's 50 ms even when a busy
+ * 2-core machine takes the CPU away half the time. 48 chairs: a second's readings in 12
+ * frames, a tick in 13 (about 200 ms each, 400 ms when they fall together).
  */
-export const TILE_UPDATES_PER_FRAME = 6;
+export const TILE_UPDATES_PER_FRAME = 4;
 
 /** The queue the tiles' redraws share (see TILE_UPDATES_PER_FRAME). */
 export const tileFrames: FrameQueue<unknown> = createFrameQueue<unknown>(TILE_UPDATES_PER_FRAME);
