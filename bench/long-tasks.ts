@@ -43,6 +43,8 @@ const KEEP_ARGS = new Set([
   'ParseHTML',
   'XHRReadyStateChange',
   'FireIdleCallback',
+  'Paint',
+  'Layout',
 ]);
 
 interface TraceEvent {
@@ -118,6 +120,9 @@ export interface TaskReport {
   byKind: Record<string, number>;
   /** What the task ran at its top level: e.g. "TimerFire -> FunctionCall tick (index.js:1:200)". */
   entries: { what: string; ms: number }[];
+  /** What was painted (the paint layer's element) and laid out (dirty of all layout objects). */
+  painted: { what: string; count: number; ms: number }[];
+  layout: { dirty: number; total: number; ms: number }[];
   /** Sampled functions by self time, ms. */
   selfMs: { fn: string; ms: number }[];
   /** Sampled functions by total (inclusive) time, ms. */
@@ -441,6 +446,26 @@ export async function startLongTaskTrace(
         entries.push({ what, ms: r1((e.dur ?? 0) / 1000) });
       }
 
+      const painted = new Map<string, { count: number; ms: number }>();
+      const layout: TaskReport['layout'] = [];
+      for (const e of inside) {
+        if (e.name === 'Paint') {
+          const data = (e.args?.['data'] ?? {}) as Record<string, unknown>;
+          const what = typeof data['nodeName'] === 'string' ? data['nodeName'] : '?';
+          const p = painted.get(what) ?? { count: 0, ms: 0 };
+          p.count++;
+          p.ms += (self.get(e) ?? 0) / 1000;
+          painted.set(what, p);
+        } else if (e.name === 'Layout') {
+          const begin = (e.args?.['beginData'] ?? {}) as Record<string, unknown>;
+          layout.push({
+            dirty: Number(begin['dirtyObjects'] ?? NaN),
+            total: Number(begin['totalObjects'] ?? NaN),
+            ms: r1((e.dur ?? 0) / 1000),
+          });
+        }
+      }
+
       // Sampled stacks inside the task.
       const selfFn = new Map<string, number>();
       const totalFn = new Map<string, number>();
@@ -486,6 +511,10 @@ export async function startLongTaskTrace(
         longTaskEntryMs: entryFor.get(task) ?? null,
         byKind,
         entries: entries.sort((a, b) => b.ms - a.ms).slice(0, 8),
+        painted: [...painted.entries()]
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .map(([what, p]) => ({ what, count: p.count, ms: r1(p.ms) })),
+        layout,
         selfMs: top(selfFn, 12),
         totalMs: top(totalFn, 25),
         samples: count,
@@ -542,6 +571,15 @@ export function printLongTaskTrace(t: LongTaskTrace, maxTasks = 12): string {
         `${task.longTaskEntryMs === null ? '' : ` (longtask entry ${task.longTaskEntryMs} ms)`}; ${kinds}`,
     );
     for (const e of task.entries.slice(0, 5)) lines.push(`      ran: ${e.what} ${e.ms} ms`);
+    if (task.painted.length > 0)
+      lines.push(
+        `      painted (self ms): ${task.painted
+          .slice(0, 8)
+          .map((p) => `${p.count} x ${p.what} ${p.ms}`)
+          .join('; ')}${task.painted.length > 8 ? `; ${task.painted.length - 8} more` : ''}`,
+      );
+    for (const l of task.layout)
+      lines.push(`      layout: ${l.dirty} of ${l.total} objects dirty, ${l.ms} ms`);
     lines.push(
       `      self (${task.samples} samples): ${task.selfMs
         .slice(0, 6)
