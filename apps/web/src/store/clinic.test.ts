@@ -137,6 +137,24 @@ describe('sampleAtMs', () => {
   it('gives the epoch milliseconds of the sample time', () => {
     expect(sampleAtMs(sample('a', 1.5))).toBe(T0 + 1500);
   });
+
+  it('keeps the time it read on the sample where nothing else sees it', () => {
+    const s = sample('a', 2, { hr: 70 });
+    const before = { json: JSON.stringify(s), keys: Object.keys(s), copy: { ...s } };
+    expect(sampleAtMs(s)).toBe(T0 + 2000);
+    // Read again: the same time, and the sample is as it was for JSON, keys, copies, equality.
+    expect(sampleAtMs(s)).toBe(T0 + 2000);
+    expect(JSON.stringify(s)).toBe(before.json);
+    expect(Object.keys(s)).toEqual(before.keys);
+    expect({ ...s }).toStrictEqual(before.copy);
+    expect(s).toStrictEqual(before.copy);
+  });
+
+  it('reads the time of a frozen sample too', () => {
+    const s = Object.freeze(sample('a', 3));
+    expect(sampleAtMs(s)).toBe(T0 + 3000);
+    expect(sampleAtMs(s)).toBe(T0 + 3000);
+  });
 });
 
 describe('updateLatest', () => {

@@ -46,18 +46,21 @@ export interface ChairLive {
  * Epoch milliseconds of each sample's `at`, parsed once per sample object. Samples are immutable
  * once received, and the buffer, the latest readings and every sparkline need the time again on
  * each update: re-parsing the ISO string of ~900 buffered samples per chair per second was the
- * overview's main cost. A WeakMap lets a sample's entry go with the sample when it leaves the
- * buffer.
+ * overview's main cost. The time is kept on the sample itself, under a symbol that is not
+ * enumerable (JSON, spreads, Object.keys and equality do not see it). Not in a WeakMap: its
+ * table held an entry for every sample ever received, dead ones until a full GC, and every so
+ * often grew and rehashed in one go inside whichever merge was adding a sample: 40-110 ms
+ * (the dashboard's remaining long tasks of 55-66 ms CPU, traced in sampleAtMs).
  */
-const parsedAt = new WeakMap<StoredSample, number>();
+const AT_MS: unique symbol = Symbol('atMs');
 
 /** A sample's `at` in epoch milliseconds (parsed on first use, then cached). */
 export function sampleAtMs(s: StoredSample): number {
-  let ms = parsedAt.get(s);
-  if (ms === undefined) {
-    ms = Date.parse(s.at);
-    parsedAt.set(s, ms);
-  }
+  const cached = (s as StoredSample & { [AT_MS]?: number })[AT_MS];
+  if (cached !== undefined) return cached;
+  const ms = Date.parse(s.at);
+  // A frozen sample (none of ours are) is parsed each time rather than refused.
+  if (Object.isExtensible(s)) Object.defineProperty(s, AT_MS, { value: ms });
   return ms;
 }
 
