@@ -138,14 +138,20 @@ function continuesAt(
   return next.length >= kept && next[kept - 1] === last ? kept : null;
 }
 
-/** Trends already built per buffer and value: a tile mounted again does not rebuild them. */
-const built = new WeakMap<readonly StoredSample[], Map<Pick, Trend>>();
+/**
+ * Trends already built per buffer and value, kept on the buffer under a hidden symbol: a tile
+ * mounted again does not rebuild them. Not a WeakMap: one more key per chair per second made its
+ * table grow and rehash in one go now and then (see sampleAtMs in the clinic store).
+ */
+const BUILT: unique symbol = Symbol('sparklineTrends');
+type BuiltOn = readonly StoredSample[] & { [BUILT]?: Map<Pick, Trend> };
 
 function remember(samples: readonly StoredSample[], pick: Pick, trend: Trend): Trend {
-  let byPick = built.get(samples);
+  const buffer = samples as BuiltOn;
+  let byPick = buffer[BUILT];
   if (byPick === undefined) {
     byPick = new Map();
-    built.set(samples, byPick);
+    if (Object.isExtensible(buffer)) Object.defineProperty(buffer, BUILT, { value: byPick });
   }
   byPick.set(pick, trend);
   return trend;
@@ -157,7 +163,7 @@ function trendOf(
   pick: Pick,
   previous: { samples: readonly StoredSample[]; pick: Pick; trend: Trend } | null,
 ): Trend {
-  const known = built.get(samples)?.get(pick);
+  const known = (samples as BuiltOn)[BUILT]?.get(pick);
   if (known !== undefined) return known;
   if (previous !== null && previous.pick === pick) {
     const at = continuesAt(previous.samples, samples);

@@ -68,14 +68,17 @@ export function tileValues(latest: LatestReadings): Record<TileParameter, TileVa
 
 /**
  * tileValues of a chair's latest readings, the same objects for as long as those readings are
- * (the tile's vitals redraw only when theirs change, not on each second's tick).
+ * (the tile's vitals redraw only when theirs change, not on each second's tick). Kept on the
+ * readings object under a hidden symbol, not in a WeakMap (see sampleAtMs in the clinic store).
  */
-const valuesOf = new WeakMap<LatestReadings, Record<TileParameter, TileValue>>();
+const VALUES: unique symbol = Symbol('tileValues');
+type ValuesOn = LatestReadings & { [VALUES]?: Record<TileParameter, TileValue> };
 export function tileValuesOf(latest: LatestReadings): Record<TileParameter, TileValue> {
-  let values = valuesOf.get(latest);
+  const readings = latest as ValuesOn;
+  let values = readings[VALUES];
   if (values === undefined) {
     values = tileValues(latest);
-    valuesOf.set(latest, values);
+    if (Object.isExtensible(readings)) Object.defineProperty(readings, VALUES, { value: values });
   }
   return values;
 }
