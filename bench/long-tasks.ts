@@ -128,6 +128,8 @@ export interface TaskReport {
   /** Sampled functions by total (inclusive) time, ms. */
   totalMs: { fn: string; ms: number }[];
   samples: number;
+  /** Socket.io frames the page received in the 2 s before the task and during it. */
+  socket: { frames: number; samples: number; largestFrameSamples: number; largestFrameKb: number };
   /** What kind of task it was: "rendering" (style, layout, paint) or what started its script. */
   group: string;
 }
@@ -234,11 +236,26 @@ export async function startLongTaskTrace(
   evaluate: <T>(js: string) => Promise<T>,
   thresholdMs: number,
 ): Promise<(longTaskEntries: { startTime: number; duration: number }[]) => Promise<LongTaskTrace>> {
+  // The page's WebSocket frames (Socket.io messages): a burst of readings shows here. CDP's
+  // monotonic timestamps (s) are the trace's clock (µs).
+  const frames: { ts: number; bytes: number; samples: number }[] = [];
+  const onFrame = (e: { timestamp: number; response: { payloadData: string } }) => {
+    const data = e.response.payloadData;
+    frames.push({
+      ts: e.timestamp * 1e6,
+      bytes: data.length,
+      samples: data.split('"seq":').length - 1,
+    });
+  };
+  await cdp.send('Network.enable');
+  cdp.on('Network.webSocketFrameReceived', onFrame);
   await cdp.send('Tracing.start', {
     transferMode: 'ReturnAsStream',
     streamFormat: 'json',
     traceConfig: {
       recordMode: 'recordAsMuchAsPossible',
+      // A 10-minute run: room for its ~600 MB without dropping the end.
+      traceBufferSizeInKb: 1_500_000,
       includedCategories: CATEGORIES,
     },
   });
@@ -251,12 +268,22 @@ export async function startLongTaskTrace(
     });
     await cdp.send('Tracing.end');
     const stream = await complete;
+    cdp.off('Network.webSocketFrameReceived', onFrame);
+    await cdp.send('Network.disable');
 
     const events: TraceEvent[] = [];
     let bytes = 0;
     const splitter = new EventSplitter((json) => {
       const e = JSON.parse(json) as TraceEvent;
       if (e.ph === 'M' && e.name !== 'thread_name') return;
+      // What the analysis reads: tasks, what ran in them (0.1 ms or more), the profile, names.
+      // A 10-minute trace is ~600 MB: the rest is not kept.
+      const wanted =
+        TASK_NAMES.has(e.name) ||
+        KEEP_ARGS.has(e.name) ||
+        e.name === 'bench-long-task-trace' ||
+        (e.ph === 'X' && (e.dur ?? 0) >= 100);
+      if (!wanted) return;
       const kept: TraceEvent = {
         name: e.name,
         cat: e.cat,
@@ -503,7 +530,16 @@ export async function startLongTaskTrace(
             ? 'gc'
             : 'rendering (style, layout, paint)'
           : first.what.replace(/:\d+:\d+\)/g, ')').replace(/TimerFire \d+/, 'TimerFire');
+      const socket = { frames: 0, samples: 0, largestFrameSamples: 0, largestFrameKb: 0 };
+      for (const f of frames) {
+        if (f.ts < start - 2e6 || f.ts > end) continue;
+        socket.frames++;
+        socket.samples += f.samples;
+        socket.largestFrameSamples = Math.max(socket.largestFrameSamples, f.samples);
+        socket.largestFrameKb = Math.max(socket.largestFrameKb, r1(f.bytes / 1024));
+      }
       reports.push({
+        socket,
         group,
         atS: r1((start - windowStart) / 1e6),
         wallMs: r1((task.dur ?? 0) / 1000),
@@ -571,6 +607,9 @@ export function printLongTaskTrace(t: LongTaskTrace, maxTasks = 12): string {
         `${task.longTaskEntryMs === null ? '' : ` (longtask entry ${task.longTaskEntryMs} ms)`}; ${kinds}`,
     );
     for (const e of task.entries.slice(0, 5)) lines.push(`      ran: ${e.what} ${e.ms} ms`);
+    lines.push(
+      `      socket in the 2 s before: ${task.socket.frames} frames, ${task.socket.samples} readings (largest frame ${task.socket.largestFrameSamples} readings, ${task.socket.largestFrameKb} kB)`,
+    );
     if (task.painted.length > 0)
       lines.push(
         `      painted (self ms): ${task.painted
