@@ -5,6 +5,8 @@
  *   --quick         skip the 10-minute soak
  *   --browser-only  only the dashboard in Chromium
  *   --points-only   only the two load points (a quick A/B; writes no JSON)
+ *   --chairside-only  Chairside's load points and ramp, no reference, soak or browser (an A/B
+ *                   of the server's CPU and RSS under overload; writes no JSON)
  *   --trace-long-tasks[=ms]  the browser run is traced: every main-thread task over ms (30)
  *                   is reported with what ran in it (bench/long-tasks.ts), the JSON of it in
  *                   the temp folder
@@ -26,6 +28,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const browserOnly = process.argv.includes('--browser-only');
 const pointsOnly = process.argv.includes('--points-only');
+const chairsideOnly = process.argv.includes('--chairside-only');
 const traceArg = process.argv.find((a) => a.startsWith('--trace-long-tasks'));
 const traceLongTasksOverMs =
   traceArg === undefined ? undefined : Number(traceArg.split('=')[1] ?? 30);
@@ -321,6 +324,14 @@ async function main() {
     const b = await runBrowserBench({ quick, traceLongTasksOverMs });
     for (const [k, v] of Object.entries(printBrowser(b)))
       console.log(`${v ? 'MET    ' : 'NOT MET'} ${k}`);
+    return;
+  }
+  if (chairsideOnly) {
+    const only = await runAll(startChairside, false);
+    for (const r of [...only.points, ...only.ramp])
+      console.log(
+        `${r.point.name}: stored ${r.storedPerSec}/s of ${r.offeredPerSec}/s, p50 ${r.deliveryLatencyMs.p50} p99 ${r.deliveryLatencyMs.p99} ms, CPU ${r.serverCpuPercent} %, RSS ${r.serverRssMb.start} -> ${r.serverRssMb.end} (max ${r.serverRssMb.max}) MB`,
+      );
     return;
   }
   // The soak is about Chairside's memory and latency over time; the reference needs none.
