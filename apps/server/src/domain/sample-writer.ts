@@ -205,15 +205,23 @@ export class SampleWriter {
   }
 
   #runSync(sqlite: SQLite.Database, plan: Plan): JobOutcome[] {
-    return sqlite.transaction(() => {
-      let step = plan.next([]);
-      while (step.done !== true) {
-        const query = step.value;
-        step = plan.next(this.#statement(sqlite, query.sql).all(...query.parameters));
-      }
-      return step.value;
-    })();
+    // better-sqlite3 builds a transaction function with four variants per `transaction()`
+    // call: built once per connection, not at every flush (~8% of a flush's CPU at 500/s).
+    if (this.#syncTransaction?.sqlite !== sqlite) {
+      const run = sqlite.transaction((p: Plan): JobOutcome[] => {
+        let step = p.next([]);
+        while (step.done !== true) {
+          const query = step.value;
+          step = p.next(this.#statement(sqlite, query.sql).all(...query.parameters));
+        }
+        return step.value;
+      });
+      this.#syncTransaction = { sqlite, run };
+    }
+    return this.#syncTransaction.run(plan);
   }
+
+  #syncTransaction: { sqlite: SQLite.Database; run: (plan: Plan) => JobOutcome[] } | undefined;
 
   readonly #statements = new Map<string, SQLite.Statement>();
 
