@@ -386,11 +386,26 @@ export async function runBrowserBench(opts: {
       const tile = page.locator(`[data-testid="chair-tile"][data-chair-id="${detailChair}"]`);
       await tile.waitFor();
       await page.waitForTimeout(500);
+      // BENCH_DETAIL_PROFILE=<dir>: a JavaScript CPU profile of each click-to-drawn, to see
+      // what opening the detail spends its time on (open in DevTools, Performance panel).
+      const profileDir = process.env['BENCH_DETAIL_PROFILE'];
+      if (profileDir !== undefined) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       fromOverview.push(
         await timeRender(async () => {
           await tile.click();
         }, '1h'),
       );
+      if (profileDir !== undefined) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(
+          join(profileDir, `detail-from-overview-${i}.cpuprofile`),
+          JSON.stringify(profile),
+        );
+      }
       await page.waitForTimeout(500);
       wholeSession.push(
         await timeRender(async () => {
