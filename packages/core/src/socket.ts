@@ -49,7 +49,10 @@ export interface VitalsMessage {
 
 export interface ServerToClientEvents {
   vitals: (message: VitalsMessage) => void;
-  /** For a `coalesce` subscription: what was stored during one server turn, per chair. */
+  /**
+   * For a `coalesce` subscription: what was stored during one server turn, per chair (a large
+   * turn comes as several messages of at most 256 samples, in order).
+   */
   'vitals-batch': (message: { batches: VitalsMessage[] }) => void;
   /**
    * Raised, changed, acknowledged, cleared or escalated (escalations also reach every charge

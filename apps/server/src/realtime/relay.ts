@@ -142,6 +142,13 @@ interface Viewer {
 }
 
 const REPLAY_PAGE = 1000;
+/**
+ * The most samples in one `vitals-batch` message. A commit under overload announces thousands
+ * of samples; as one message that is a JSON string of megabytes, which V8 allocates straight
+ * in its old generation (large objects) once per commit, for the major GC to collect. Parts
+ * of at most this many samples (~40 kB) are short-lived young objects like every other message.
+ */
+export const MAX_SAMPLES_PER_MESSAGE = 256;
 /** Held live samples per replaying dashboard before the relay replays again instead. */
 const MAX_HELD_SAMPLES = 20_000;
 const ESCALATION_ROLES: ReadonlySet<User['role']> = new Set(['charge', 'admin']);
@@ -369,7 +376,8 @@ export class Relay {
   #send(viewer: Viewer, batches: VitalsMessage[]): void {
     if (batches.length === 0) return;
     if (viewer.coalesce) {
-      viewer.socket.emit('vitals-batch', { batches });
+      for (const part of messageParts(batches))
+        viewer.socket.emit('vitals-batch', { batches: part });
       return;
     }
     for (const batch of batches) viewer.socket.emit('vitals', batch);
@@ -385,7 +393,8 @@ export class Relay {
     }
     const ids = viewers.map((v) => v.socket.id);
     if (first.coalesce) {
-      this.#broadcast(ids, 'vitals-batch', { batches });
+      for (const part of messageParts(batches))
+        this.#broadcast(ids, 'vitals-batch', { batches: part });
       return;
     }
     for (const batch of batches) this.#broadcast(ids, 'vitals', batch);
@@ -599,4 +608,36 @@ function toBatches(samples: StoredSample[]): VitalsMessage[] {
     else batches.push({ chairId: sample.chairId, samples: [sample] });
   }
   return batches;
+}
+
+/**
+ * `batches` cut into messages of at most MAX_SAMPLES_PER_MESSAGE samples, in order; a chair's
+ * batch is split across messages only when it alone is larger.
+ */
+export function messageParts(batches: VitalsMessage[]): VitalsMessage[][] {
+  let total = 0;
+  for (const b of batches) total += b.samples.length;
+  if (total <= MAX_SAMPLES_PER_MESSAGE) return [batches];
+  const parts: VitalsMessage[][] = [];
+  let part: VitalsMessage[] = [];
+  let size = 0;
+  for (const batch of batches) {
+    for (let from = 0; from < batch.samples.length;) {
+      if (size === MAX_SAMPLES_PER_MESSAGE) {
+        parts.push(part);
+        part = [];
+        size = 0;
+      }
+      const take = Math.min(batch.samples.length - from, MAX_SAMPLES_PER_MESSAGE - size);
+      part.push(
+        take === batch.samples.length
+          ? batch
+          : { ...batch, samples: batch.samples.slice(from, from + take) },
+      );
+      size += take;
+      from += take;
+    }
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
