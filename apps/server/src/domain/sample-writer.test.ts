@@ -192,4 +192,26 @@ describe('SampleWriter (group commit)', () => {
     expect(results[1]?.stored[999]?.id).toBe('1-999');
     expect(await storedCount()).toBe(3000);
   });
+
+  it('stores at once when 256 rows wait, instead of keeping them all to the end of a long turn', async () => {
+    const writer = sampleWriterFor(ctx.db);
+    const before = writer.transactions;
+    const readings = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${prefix}-${i}`,
+        at: T0 + i,
+        hr: 72,
+        source: 'device',
+      }));
+    // One turn: 260 rows pass the bound and go at once; the 5 after them wait for the next
+    // transaction. Without the bound all 265 would share one transaction at the end of the turn.
+    const [big, small] = await Promise.all([
+      ingestVitals(ctx, device, chairs[0] ?? '', readings('big', 260)),
+      ingestVitals(ctx, device, chairs[1] ?? '', readings('small', 5)),
+    ]);
+    expect(big.accepted).toBe(260);
+    expect(small.accepted).toBe(5);
+    expect(writer.transactions - before).toBe(2);
+    expect(await storedCount()).toBe(265);
+  });
 });
