@@ -18,7 +18,7 @@ export const SubscribeSchema = z.strictObject({
    * received since): everything stored after it is sent before live messages resume.
    */
   since: RelayCursorSchema.optional(),
-  /** One `vitals-batch` message per server turn instead of a `vitals` message per chair. */
+  /** `vitals-batch` messages (one per ingest commit) instead of a `vitals` message per chair. */
   coalesce: z.boolean().optional(),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeSchema>;
@@ -50,8 +50,8 @@ export interface VitalsMessage {
 export interface ServerToClientEvents {
   vitals: (message: VitalsMessage) => void;
   /**
-   * For a `coalesce` subscription: what was stored during one server turn, per chair (a large
-   * turn comes as several messages of at most 256 samples, in order).
+   * For a `coalesce` subscription: what one ingest commit stored, per chair (a large commit
+   * comes as several messages of at most 256 samples, in order).
    */
   'vitals-batch': (message: { batches: VitalsMessage[] }) => void;
   /**
