@@ -7,6 +7,8 @@
  *   --points-only   only the two load points (a quick A/B; writes no JSON)
  *   --chairside-only  Chairside's load points and ramp, no reference, soak or browser (an A/B
  *                   of the server's CPU and RSS under overload; writes no JSON)
+ *   --head-to-head  only the interleaved rounds of the 500-chair point that the p99 target is
+ *                   judged on (see headToHead; writes no JSON)
  *   --trace-long-tasks[=ms]  the browser run is traced: every main-thread task over ms (30)
  *                   is reported with what ran in it (bench/long-tasks.ts), the JSON of it in
  *                   the temp folder
@@ -29,6 +31,7 @@ const quick = process.argv.includes('--quick');
 const browserOnly = process.argv.includes('--browser-only');
 const pointsOnly = process.argv.includes('--points-only');
 const chairsideOnly = process.argv.includes('--chairside-only');
+const headToHeadOnly = process.argv.includes('--head-to-head');
 const traceArg = process.argv.find((a) => a.startsWith('--trace-long-tasks'));
 const traceLongTasksOverMs =
   traceArg === undefined ? undefined : Number(traceArg.split('=')[1] ?? 30);
@@ -271,6 +274,69 @@ async function runAll(
   return { points, ramp, soak };
 }
 
+/** Rounds of the 500-chair point played against each server, alternating, for the p99 target. */
+const HEAD_TO_HEAD_ROUNDS = 3;
+
+interface HeadToHead {
+  rounds: { bare: LoadResult; chairside: LoadResult }[];
+  /** The median over the rounds of each server's p99 delivery latency. */
+  bareP99Ms: number;
+  chairsideP99Ms: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+
+/**
+ * The p99 target compares two servers' 99th percentiles, each from a 30-second window on a
+ * 2-core machine that the load generator (500 feeders, 20 dashboards) shares. One window each,
+ * minutes apart, made the ratio a draw of the machine's moment: from the same code the bare
+ * relay's p99 ranged 1.35-3.64 ms between runs and the ratio 1.41-2.26. So both servers run
+ * side by side (the idle one costs nothing) and play the 500-chair point in alternating rounds,
+ * bare first in odd rounds and Chairside first in even ones, and each side's p99 is the median
+ * of its rounds: a slow minute of the machine lands on both, and one bad window decides nothing.
+ */
+async function headToHead(): Promise<HeadToHead> {
+  const point = POINTS[1];
+  if (point === undefined) throw new Error('no 500-chair point');
+  const bare = await startBare(point.chairs);
+  const chairside = await startChairside(point.chairs);
+  const rounds: HeadToHead['rounds'] = [];
+  try {
+    for (let round = 0; round < HEAD_TO_HEAD_ROUNDS; round++) {
+      const order = round % 2 === 0 ? [bare, chairside] : [chairside, bare];
+      const results = new Map<Target, LoadResult>();
+      for (const target of order) {
+        const r = await runLoad({
+          url: target.url,
+          token: target.token,
+          chairIds: target.chairIds,
+          point,
+          serverPid: target.pid,
+          target: target.name,
+        });
+        results.set(target, r);
+        console.log(
+          `  round ${round + 1}: ${target.name} ${point.name}: p50 ${r.deliveryLatencyMs.p50} p99 ${r.deliveryLatencyMs.p99} ms, CPU ${r.serverCpuPercent} %`,
+        );
+      }
+      const b = results.get(bare);
+      const c = results.get(chairside);
+      if (b !== undefined && c !== undefined) rounds.push({ bare: b, chairside: c });
+    }
+  } finally {
+    await bare.stop();
+    await chairside.stop();
+  }
+  return {
+    rounds,
+    bareP99Ms: median(rounds.map((r) => r.bare.deliveryLatencyMs.p99)),
+    chairsideP99Ms: median(rounds.map((r) => r.chairside.deliveryLatencyMs.p99)),
+  };
+}
+
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
 /**
@@ -326,6 +392,13 @@ async function main() {
       console.log(`${v ? 'MET    ' : 'NOT MET'} ${k}`);
     return;
   }
+  if (headToHeadOnly) {
+    const h = await headToHead();
+    console.log(
+      `median p99 over ${h.rounds.length} rounds: bare ${h.bareP99Ms} ms, chairside ${h.chairsideP99Ms} ms, ratio ${Math.round((h.chairsideP99Ms / h.bareP99Ms) * 100) / 100}`,
+    );
+    return;
+  }
   if (chairsideOnly) {
     const only = await runAll(startChairside, false);
     for (const r of [...only.points, ...only.ramp])
@@ -363,16 +436,19 @@ async function main() {
     );
   }
   const at500 = chairside.points[1];
-  const bare500 = bare.points[1];
+  console.log('\nThe 500-chair point again, both servers side by side, in alternating rounds:');
+  const rounds = await headToHead();
   const best = (rs: LoadResult[]) =>
     Math.max(0, ...rs.filter(sustained).map((r) => r.storedPerSec));
   const targets = {
-    p99At500ChairsMs: at500?.deliveryLatencyMs.p99 ?? null,
-    bareP99At500ChairsMs: bare500?.deliveryLatencyMs.p99 ?? null,
-    p99RatioToBare:
-      at500 && bare500
-        ? Math.round((at500.deliveryLatencyMs.p99 / bare500.deliveryLatencyMs.p99) * 100) / 100
-        : null,
+    /** Medians over the alternating rounds (headToHead), not the single points above. */
+    p99At500ChairsMs: rounds.chairsideP99Ms,
+    bareP99At500ChairsMs: rounds.bareP99Ms,
+    p99RatioToBare: Math.round((rounds.chairsideP99Ms / rounds.bareP99Ms) * 100) / 100,
+    p99RoundsMs: rounds.rounds.map((r) => ({
+      bare: r.bare.deliveryLatencyMs.p99,
+      chairside: r.chairside.deliveryLatencyMs.p99,
+    })),
     highestSustainedStoredPerSec: best(chairside.ramp),
     bareHighestSustainedPerSec: best(bare.ramp),
     alarmP99At500ChairsMs: at500?.alarmLatencyMs.p99 ?? null,
@@ -386,9 +462,7 @@ async function main() {
   };
   const verdict: Record<string, boolean> = {
     'p99 <= 1.5x bare and < 25 ms at 500 chairs':
-      targets.p99RatioToBare !== null &&
-      targets.p99RatioToBare <= 1.5 &&
-      (targets.p99At500ChairsMs ?? Infinity) < 25,
+      targets.p99RatioToBare <= 1.5 && targets.p99At500ChairsMs < 25,
     '>= 5000 samples/s stored and relayed to 10 dashboards':
       targets.highestSustainedStoredPerSec >= 5000,
     'RSS < 250 MB': targets.maxRssMb < 250,
@@ -422,6 +496,7 @@ async function main() {
     verdict,
     bare,
     chairside,
+    headToHead: rounds.rounds,
     browser,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
