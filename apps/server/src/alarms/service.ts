@@ -476,9 +476,13 @@ export class AlarmService {
         const into = state === chair.state ? chair.spare : state;
         const result = evaluateSample(state, sample, context, into);
         state = result.state;
-        changes.push(...result.changes);
+        for (const change of result.changes) changes.push(change);
       }
-      await this.#apply(chair, { state, changes }, this.#ctx.clock(), null);
+      // Most readings change no alarm: nothing to store or announce and no pause to break,
+      // so the new state is taken at once, without #apply's three awaits (at 500 readings/s
+      // their promises were a sixth of what the alarm path allocated).
+      if (changes.length === 0) this.#takeState(chair, state);
+      else await this.#apply(chair, { state, changes }, this.#ctx.clock(), null);
     });
   }
 
@@ -539,12 +543,15 @@ export class AlarmService {
   ): Promise<void> {
     // If storing fails the old state stays, so the next evaluation raises the change again.
     await this.#store(result.changes, now, by);
-    if (result.state !== chair.state) {
-      // The state replaced becomes the spare if the new one was written into the spare.
-      if (result.state === chair.spare) chair.spare = chair.state;
-      chair.state = result.state;
-    }
+    this.#takeState(chair, result.state);
     await this.#breakThroughPause(chair, result.changes, now);
+  }
+
+  #takeState(chair: ChairAlarms, state: AlarmEngineState): void {
+    if (state === chair.state) return;
+    // The state replaced becomes the spare if the new one was written into the spare.
+    if (state === chair.spare) chair.spare = chair.state;
+    chair.state = state;
   }
 
   async #store(changes: readonly AlertChange[], now: number, by: string | null): Promise<void> {
