@@ -212,6 +212,18 @@ function sustained(r: LoadResult): boolean {
   );
 }
 
+/** One load point against one server. */
+function play(target: Target, point: LoadPoint): Promise<LoadResult> {
+  return runLoad({
+    url: target.url,
+    token: target.token,
+    chairIds: target.chairIds,
+    point,
+    serverPid: target.pid,
+    target: target.name,
+  });
+}
+
 async function runAll(
   start: (chairs: number) => Promise<Target>,
   withSoak: boolean,
@@ -222,14 +234,7 @@ async function runAll(
   let soak: LoadResult | null = null;
   try {
     for (const point of POINTS) {
-      const r = await runLoad({
-        url: target.url,
-        token: target.token,
-        chairIds: target.chairIds,
-        point,
-        serverPid: target.pid,
-        target: target.name,
-      });
+      const r = await play(target, point);
       points.push(r);
       console.log(
         `  ${target.name} ${point.name}: p99 ${r.deliveryLatencyMs.p99} ms, ${r.deliveredPerSec} deliveries/s, alarm p99 ${r.alarmLatencyMs.p99} ms (${r.alarmLatencyMs.count})`,
@@ -244,14 +249,7 @@ async function runAll(
         seconds: 15,
         warmupSeconds: 3,
       };
-      const r = await runLoad({
-        url: target.url,
-        token: target.token,
-        chairIds: target.chairIds,
-        point,
-        serverPid: target.pid,
-        target: target.name,
-      });
+      const r = await play(target, point);
       ramp.push(r);
       console.log(
         `  ${target.name} ${point.name}: stored ${r.storedPerSec}/s of ${r.offeredPerSec}/s, p99 ${r.deliveryLatencyMs.p99} ms`,
@@ -259,14 +257,7 @@ async function runAll(
       if (!sustained(r)) break;
     }
     if (withSoak) {
-      soak = await runLoad({
-        url: target.url,
-        token: target.token,
-        chairIds: target.chairIds,
-        point: SOAK,
-        serverPid: target.pid,
-        target: target.name,
-      });
+      soak = await play(target, SOAK);
     }
   } finally {
     await target.stop();
@@ -309,14 +300,7 @@ async function headToHead(): Promise<HeadToHead> {
       const order = round % 2 === 0 ? [bare, chairside] : [chairside, bare];
       const results = new Map<Target, LoadResult>();
       for (const target of order) {
-        const r = await runLoad({
-          url: target.url,
-          token: target.token,
-          chairIds: target.chairIds,
-          point,
-          serverPid: target.pid,
-          target: target.name,
-        });
+        const r = await play(target, point);
         results.set(target, r);
         console.log(
           `  round ${round + 1}: ${target.name} ${point.name}: p50 ${r.deliveryLatencyMs.p50} p99 ${r.deliveryLatencyMs.p99} ms, CPU ${r.serverCpuPercent} %`,
