@@ -81,6 +81,13 @@ describe.skipIf(!hasChromium)('dashboard reconnect', () => {
       .poll(() => tile.getByTestId('value-hr').textContent(), { timeout: 5000 })
       .toMatch(/129/);
     await page.screenshot({ path: join(ARTIFACTS, 'reconnect-replayed.png') });
+    // BP and RR were never measured: "not measured" beside their "--" is whole, not clipped.
+    const clipped = await tile
+      .locator('.vital-side')
+      .evaluateAll((sides) =>
+        sides.filter((s) => s.scrollWidth > s.clientWidth).map((s) => s.textContent),
+      );
+    expect(clipped).toEqual([]);
     // The 30 readings came through the replay, not through an HTTP reload of the history.
     expect(server.server.relay.stats().samplesReplayed - replayedBefore).toBe(30);
     expect(vitalsRequests).toEqual([]);
