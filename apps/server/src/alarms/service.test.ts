@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { DEFAULT_ALARM_RULES } from '@chairside/core';
 import type { AlertChange, StoredSample } from '@chairside/core';
 import type { AuthContext } from '../domain/auth';
-import { createChair } from '../domain/chairs';
+import { createChair, getChair } from '../domain/chairs';
 import { createSession } from '../domain/sessions';
 import { createTestContext, testClock } from '../testing/context';
 import type { TestClock } from '../testing/context';
@@ -86,6 +86,30 @@ describe('AlarmService', () => {
     clock.set(T0 + 30 * 60_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(changes).toHaveLength(count);
+  });
+
+  it('a tick that finds the chair busy still runs, after the work queued on it', async () => {
+    // Its own timer out of the way: only the tick called here may raise the feed alarm.
+    await service.stop();
+    service = new AlarmService({ ctx, logger: pino({ level: 'silent' }), tickMs: 3_600_000 });
+    service.events.alertChanged.add((c) => changes.push(c));
+    await service.start();
+    await createSession(ctx, 'nurse1', chairId, plan);
+    await service.idle();
+    clock.set(T0);
+    ctx.events.samplesStored.emit(chairId, stored(0, 1, 80));
+    await service.idle();
+
+    clock.set(T0 + 16_000);
+    // Queues a session reload on the chair: the tick below finds its queue busy.
+    service.chairChanged(await getChair(ctx, chairId));
+    await service.tick();
+    expect(changes.map((c) => [c.type, c.alert.parameter, c.alert.raisedAt])).toEqual([
+      ['raised', 'feed', iso(T0 + 16_000)],
+    ]);
+    // An idle chair's tick (the synchronous path) sees the same alarm already raised.
+    await service.tick();
+    expect(changes).toHaveLength(1);
   });
 
   it('records an acknowledgment of an alert that already cleared by itself, once', async () => {

@@ -108,7 +108,7 @@ interface ChairAlarms {
   pause: StoredAudioPause | null;
   /** The chair's work queue: each task starts after the previous one settled. */
   queue: Promise<unknown>;
-  /** Tasks on the queue not yet settled: at 0 nothing can run between now and a task. */
+  /** Tasks queued and not yet settled. At 0 the tick may evaluate the chair at once. */
   queued: number;
   tickQueued: boolean;
 }
