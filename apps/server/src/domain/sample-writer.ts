@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { CompiledQuery } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type { StoredSample } from '@chairside/core';
 import type { ChairsideDb } from '../store/database';
-import { isStoreUnavailable, sqliteConnectionOf } from '../store/database';
+import { isStoreUnavailable } from '../store/database';
+import { planRunnerFor } from '../store/plans';
+import type { Plan as StorePlan } from '../store/plans';
 import type { SamplesTable } from '../store/schema';
 import { QueryTemplate } from '../store/templates';
 import { notFound } from './errors';
@@ -86,12 +87,8 @@ function chunkSizes(n: number): number[] {
 
 const keyOf = (chairId: string, id: string): string => `${chairId}\u0000${id}`;
 
-/**
- * One storing transaction as a plan: it yields each query and is handed back its rows. The same
- * plan runs through Kysely (PostgreSQL, or SQLite while Kysely holds a transaction) or straight
- * on SQLite's connection (runSync), so there is one definition of what a flush stores.
- */
-type Plan = Generator<CompiledQuery, JobOutcome[], unknown[]>;
+/** One storing transaction as a plan (store/plans.ts): one definition for both paths. */
+type Plan = StorePlan<JobOutcome[]>;
 
 /**
  * Group commit for ingest: the batches of every caller that arrive in one event-loop turn (the
@@ -202,54 +199,9 @@ export class SampleWriter {
     });
   }
 
-  /**
-   * Runs one storing transaction. On SQLite, when no other transaction is open on the
-   * connection, it runs synchronously on better-sqlite3 (BEGIN, the reads and inserts, COMMIT in
-   * one go): Kysely's asynchronous path around the same statements cost about a fifth of a
-   * reading's CPU and a dozen promise hops before the ack. SQLite statements are synchronous
-   * anyway, so nothing else can run in between. While Kysely holds a transaction (awaiting
-   * between its statements) the plan queues behind it through Kysely instead.
-   */
-  async #transaction(jobs: readonly Job[]): Promise<JobOutcome[]> {
-    const sqlite = sqliteConnectionOf(this.#db);
-    if (sqlite !== null && !sqlite.inTransaction) return this.#runSync(sqlite, this.#plan(jobs));
-    return this.#db.transaction().execute(async (trx) => {
-      const plan = this.#plan(jobs);
-      let step = plan.next([]);
-      while (step.done !== true) step = plan.next((await trx.executeQuery(step.value)).rows);
-      return step.value;
-    });
-  }
-
-  #runSync(sqlite: SQLite.Database, plan: Plan): JobOutcome[] {
-    // better-sqlite3 builds a transaction function with four variants per `transaction()`
-    // call: built once per connection, not at every flush (~8% of a flush's CPU at 500/s).
-    if (this.#syncTransaction?.sqlite !== sqlite) {
-      const run = sqlite.transaction((p: Plan): JobOutcome[] => {
-        let step = p.next([]);
-        while (step.done !== true) {
-          const query = step.value;
-          step = p.next(this.#statement(sqlite, query.sql).all(...query.parameters));
-        }
-        return step.value;
-      });
-      this.#syncTransaction = { sqlite, run };
-    }
-    return this.#syncTransaction.run(plan);
-  }
-
-  #syncTransaction: { sqlite: SQLite.Database; run: (plan: Plan) => JobOutcome[] } | undefined;
-
-  readonly #statements = new Map<string, SQLite.Statement>();
-
-  /** Prepared once per SQL text (the templates make a handful of shapes). */
-  #statement(sqlite: SQLite.Database, text: string): SQLite.Statement {
-    let statement = this.#statements.get(text);
-    if (statement === undefined) {
-      statement = sqlite.prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
+  /** Runs one storing transaction (synchronously on SQLite when it can: store/plans.ts). */
+  #transaction(jobs: readonly Job[]): Promise<JobOutcome[]> {
+    return planRunnerFor(this.#db).run(() => this.#plan(jobs));
   }
 
   *#plan(jobs: readonly Job[]): Plan {
