@@ -10,9 +10,12 @@ import type {
 } from '@chairside/core';
 import { DEFAULT_ALERTS_LIMIT } from '@chairside/core';
 import type { Selectable } from 'kysely';
-import { recordAudit } from '../domain/audit';
+import { auditInsert } from '../domain/audit';
+import { planRunnerFor } from '../store/plans';
+import type { Plan } from '../store/plans';
+import { QueryTemplate } from '../store/templates';
 import type { ChairsideDb } from '../store/database';
-import type { AlertsTable, AudioPausesTable } from '../store/schema';
+import type { AlertChangesTable, AlertsTable, AudioPausesTable } from '../store/schema';
 
 /** Alerts, their change log and audio pauses in the store. Times are epoch ms in the rows. */
 
@@ -50,80 +53,165 @@ export function toAlertRecord(row: AlertsTable): AlertRecord {
   };
 }
 
+/** Columns of an alert row in the order of the upsert template's values. */
+const ALERT_COLUMNS = [
+  'id',
+  'chair_id',
+  'session_id',
+  'kind',
+  'parameter',
+  'priority',
+  'rule',
+  'message',
+  'value',
+  'limit_value',
+  'state',
+  'raised_at',
+  'cleared_at',
+  'acknowledged_at',
+  'acknowledged_by',
+  'escalated_at',
+  'notified_at',
+  'updated_at',
+] as const satisfies readonly (keyof AlertsTable)[];
+/** Set from the new row when the alert exists: all but its id and when it was first notified. */
+const ALERT_UPDATED = ALERT_COLUMNS.filter((c) => c !== 'id' && c !== 'notified_at');
+const CHANGE_COLUMNS = [
+  'alert_id',
+  'chair_id',
+  'type',
+  'priority',
+  'state',
+  'message',
+  'at',
+  'by',
+] as const satisfies readonly (keyof Omit<AlertChangesTable, 'seq'>)[];
+
+/**
+ * A row whose columns hold the template's placeholders, by position (typed `never`: it stands
+ * for whichever table's row the insert takes).
+ */
+function placeholderRow(columns: readonly string[], p: readonly string[]): never {
+  const row: Record<string, unknown> = {};
+  columns.forEach((column, i) => {
+    row[column] = p[i];
+  });
+  return row as never;
+}
+
+interface AlertTemplates {
+  upsert: QueryTemplate<unknown>;
+  change: QueryTemplate<{ seq: number }>;
+}
+const templates = new WeakMap<ChairsideDb, AlertTemplates>();
+
+/**
+ * The two statements of a change, compiled once per store: an alarm chair raises and clears
+ * alerts every few seconds, and building and compiling these with Kysely each time cost more
+ * than SQLite takes to run them.
+ */
+function alertTemplates(db: ChairsideDb): AlertTemplates {
+  let t = templates.get(db);
+  if (t === undefined) {
+    t = {
+      upsert: new QueryTemplate(ALERT_COLUMNS.length, (p) =>
+        db
+          .insertInto('alerts')
+          .values(placeholderRow(ALERT_COLUMNS, p))
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => {
+              const set: Record<string, unknown> = {};
+              for (const column of ALERT_UPDATED) set[column] = eb.ref(`excluded.${column}`);
+              return set;
+            }),
+          ),
+      ),
+      change: new QueryTemplate(CHANGE_COLUMNS.length, (p) =>
+        db.insertInto('alert_changes').values(placeholderRow(CHANGE_COLUMNS, p)).returning('seq'),
+      ),
+    };
+    templates.set(db, t);
+  }
+  return t;
+}
+
 /**
  * Stores engine changes in one transaction: each alert upserted as it stands after the change
  * (the last change of an alert wins) and each change appended to `alert_changes`. `by` names
- * who caused the changes (an acknowledgment), null for the engine itself.
+ * who caused the changes (an acknowledgment), null for the engine itself. Resolves with the
+ * `seq` of each change, in order: the dashboards' alert cursor (realtime/relay.ts).
  */
-export async function persistAlertChanges(
+export function persistAlertChanges(
   db: ChairsideDb,
   changes: readonly AlertChange[],
   now: number,
   by: string | null,
 ): Promise<number[]> {
-  if (changes.length === 0) return [];
-  // The `seq` of each change, in order: the dashboards' alert cursor (realtime/relay.ts).
+  if (changes.length === 0) return Promise.resolve([]);
+  return planRunnerFor(db).run(() => alertChangesPlan(db, changes, now, by));
+}
+
+function* alertChangesPlan(
+  db: ChairsideDb,
+  changes: readonly AlertChange[],
+  now: number,
+  by: string | null,
+): Plan<number[]> {
+  const { upsert, change: insertChange } = alertTemplates(db);
   const seqs: number[] = [];
-  await db.transaction().execute(async (trx) => {
-    for (const { type, alert } of changes) {
-      const state = deriveAlertState(alert);
-      const row: AlertsTable = {
-        id: alert.id,
-        chair_id: alert.chairId,
-        session_id: alert.sessionId,
-        kind: alert.kind,
-        parameter: alert.parameter,
-        priority: alert.priority,
-        rule: alert.rule ?? null,
-        message: alert.message,
-        value: alert.value,
-        limit_value: alert.limit,
-        state,
-        raised_at: Date.parse(alert.raisedAt),
-        cleared_at: msOrNull(alert.clearedAt),
-        acknowledged_at: msOrNull(alert.acknowledgedAt),
-        acknowledged_by: alert.acknowledgedBy,
-        escalated_at: msOrNull(alert.escalatedAt),
-        notified_at: now,
-        updated_at: now,
-      };
-      const { id: _id, notified_at: _notified, ...update } = row;
-      await trx
-        .insertInto('alerts')
-        .values(row)
-        .onConflict((oc) => oc.column('id').doUpdateSet(update))
-        .execute();
-      const change = await trx
-        .insertInto('alert_changes')
-        .values({
-          alert_id: alert.id,
-          chair_id: alert.chairId,
-          type,
+  for (const { type, alert } of changes) {
+    const state = deriveAlertState(alert);
+    const row: AlertsTable = {
+      id: alert.id,
+      chair_id: alert.chairId,
+      session_id: alert.sessionId,
+      kind: alert.kind,
+      parameter: alert.parameter,
+      priority: alert.priority,
+      rule: alert.rule ?? null,
+      message: alert.message,
+      value: alert.value,
+      limit_value: alert.limit,
+      state,
+      raised_at: Date.parse(alert.raisedAt),
+      cleared_at: msOrNull(alert.clearedAt),
+      acknowledged_at: msOrNull(alert.acknowledgedAt),
+      acknowledged_by: alert.acknowledgedBy,
+      escalated_at: msOrNull(alert.escalatedAt),
+      notified_at: now,
+      updated_at: now,
+    };
+    yield upsert.fill(ALERT_COLUMNS.map((column) => row[column]));
+    const changeRow: Omit<AlertChangesTable, 'seq'> = {
+      alert_id: alert.id,
+      chair_id: alert.chairId,
+      type,
+      priority: alert.priority,
+      state,
+      message: alert.message,
+      at: now,
+      by: type === 'acknowledged' ? by : null,
+    };
+    const [inserted] = (yield insertChange.fill(CHANGE_COLUMNS.map((c) => changeRow[c]))) as {
+      seq: number;
+    }[];
+    if (inserted === undefined) throw new Error('alert change stored without a seq');
+    seqs.push(inserted.seq);
+    // Acknowledgments also join the clinic's audit trail, beside logins and limit changes.
+    if (type === 'acknowledged' && by !== null)
+      yield auditInsert(db, {
+        who: by,
+        at: now,
+        action: 'alert.acknowledged',
+        detail: {
+          alertId: alert.id,
+          chairId: alert.chairId,
+          sessionId: alert.sessionId,
           priority: alert.priority,
-          state,
           message: alert.message,
-          at: now,
-          by: type === 'acknowledged' ? by : null,
-        })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
-      seqs.push(change.seq);
-      // Acknowledgments also join the clinic's audit trail, beside logins and limit changes.
-      if (type === 'acknowledged' && by !== null)
-        await recordAudit(trx, {
-          who: by,
-          at: now,
-          action: 'alert.acknowledged',
-          detail: {
-            alertId: alert.id,
-            chairId: alert.chairId,
-            sessionId: alert.sessionId,
-            priority: alert.priority,
-            message: alert.message,
-          },
-        });
-    }
-  });
+        },
+      }).compile();
+  }
   return seqs;
 }
 

@@ -8,23 +8,29 @@ const idIn = (detail: Record<string, unknown>, key: string): string | null => {
   return typeof value === 'string' ? value : null;
 };
 
+type AuditEntryToRecord = {
+  who: string;
+  at: number;
+  action: string;
+  detail: Record<string, unknown>;
+};
+
 /** Appends to the audit trail (who did what, when); called inside the action's transaction. */
-export async function recordAudit(
-  db: ChairsideDb,
-  entry: { who: string; at: number; action: string; detail: Record<string, unknown> },
-): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      who: entry.who,
-      at: entry.at,
-      action: entry.action,
-      detail: JSON.stringify(entry.detail),
-      // Kept beside the JSON so GET /audit can filter by chair and session on an index.
-      chair_id: idIn(entry.detail, 'chairId'),
-      session_id: idIn(entry.detail, 'sessionId'),
-    })
-    .execute();
+export async function recordAudit(db: ChairsideDb, entry: AuditEntryToRecord): Promise<void> {
+  await auditInsert(db, entry).execute();
+}
+
+/** The insert of one audit entry, to run or to compile into a transaction's plan. */
+export function auditInsert(db: ChairsideDb, entry: AuditEntryToRecord) {
+  return db.insertInto('audit_log').values({
+    who: entry.who,
+    at: entry.at,
+    action: entry.action,
+    detail: JSON.stringify(entry.detail),
+    // Kept beside the JSON so GET /audit can filter by chair and session on an index.
+    chair_id: idIn(entry.detail, 'chairId'),
+    session_id: idIn(entry.detail, 'sessionId'),
+  });
 }
 
 export interface AuditEntry {
