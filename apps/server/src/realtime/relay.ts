@@ -98,6 +98,7 @@ export interface RelayOptions {
 export type Broadcast = {
   (socketIds: string[], event: 'vitals', message: VitalsMessage): void;
   (socketIds: string[], event: 'vitals-batch', message: { batches: VitalsMessage[] }): void;
+  (socketIds: string[], event: 'alert', message: { alert: Alert; seq: number }): void;
 };
 
 export interface RelayStats {
@@ -363,13 +364,22 @@ export class Relay {
       for (const viewer of group.viewers)
         if (group.lastSeq > viewer.cursor.samples) viewer.cursor.samples = group.lastSeq;
     }
-    if (alerts.length === 0) return;
-    for (const viewer of live) {
-      for (const delivery of alerts) {
+    // Each alert change once to all its dashboards (encoded once), in change order.
+    for (const delivery of alerts) {
+      const to: Viewer[] = [];
+      for (const viewer of live) {
         if (!this.#wantsAlert(viewer, delivery)) continue;
-        viewer.socket.emit('alert', { alert: delivery.alert, seq: delivery.seq });
+        to.push(viewer);
         if (delivery.seq > viewer.cursor.alerts) viewer.cursor.alerts = delivery.seq;
       }
+      const message = { alert: delivery.alert, seq: delivery.seq };
+      if (this.#broadcast !== null && to.length > 1)
+        this.#broadcast(
+          to.map((v) => v.socket.id),
+          'alert',
+          message,
+        );
+      else for (const viewer of to) viewer.socket.emit('alert', message);
     }
   }
 

@@ -144,7 +144,11 @@ export function createRealtime(
     db: ctx.db,
     logger,
     ...options.relay,
-    broadcast: (socketIds: string[], event: 'vitals' | 'vitals-batch', message: unknown) => {
+    broadcast: (
+      socketIds: string[],
+      event: 'vitals' | 'vitals-batch' | 'alert',
+      message: unknown,
+    ) => {
       // One encoding for every socket of the group (this process's sockets only).
       (io.local.to(socketIds).emit as (e: string, m: unknown) => boolean)(event, message);
     },
