@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Chair, User } from '@chairside/core';
 import type { AuthContext } from './auth';
 import { createChair, listChairs } from './chairs';
-import { applySessionEvent, createSession } from './sessions';
+import { applySessionEvent, BASELINE_LOOKBACK_MS, createSession } from './sessions';
 import { ingestVitals } from './vitals';
 import { createTestContext, testClock } from '../testing/context';
 import type { TestClock } from '../testing/context';
@@ -45,6 +45,28 @@ describe('sessions', () => {
     expect(started.events).toEqual([
       { type: 'infusion-started', at: '2026-11-21T09:00:00.000Z', by: 'nurse1' },
     ]);
+  });
+
+  it('leaves out of the baseline what was measured over an hour before the session was opened', async () => {
+    const session = await createSession(ctx, 'nurse1', chairId, plan);
+    await ingestVitals(ctx, nurse, chairId, [
+      // A device's backlog from the chair's previous patient.
+      { at: T0 - BASELINE_LOOKBACK_MS - 1000, hr: 110, sbp: 180, source: 'device' },
+      { at: T0 - BASELINE_LOOKBACK_MS, hr: 62, sbp: 118, source: 'device' },
+      { at: T0 - 60_000, hr: 64, sbp: 122, source: 'device' },
+    ]);
+    clock.set(T0 + 45_000);
+    const started = await applySessionEvent(ctx, 'nurse1', session.id, {
+      type: 'infusion-started',
+    });
+    expect(started.baseline).toEqual({
+      hr: 63,
+      sbp: 120,
+      dbp: null,
+      spo2: null,
+      rr: null,
+      samples: 2,
+    });
   });
 
   it('has no baseline when nothing was measured before the start', async () => {

@@ -24,6 +24,12 @@ import type { DomainContext } from './context';
 import { badRequest, conflict, notFound } from './errors';
 import { isUniqueViolation } from '../store/database';
 
+/**
+ * How long before a session was opened a reading may have been taken and still count for its
+ * pre-infusion baseline (a device that sends what it measured while the session was set up).
+ */
+export const BASELINE_LOOKBACK_MS = 60 * 60_000;
+
 type SessionRow = SessionsTable;
 
 function parseBaseline(json: string | null): Baseline | null {
@@ -259,11 +265,16 @@ export async function applySessionEvent(
 
     let baseline = row.baseline;
     if (input.type === 'infusion-started' && baseline === null) {
+      // By chair and time (samples_by_chair_time; storing a reading keeps no index by session,
+      // migration 006), from an hour before the session was opened: a reading taken earlier
+      // than that is a device's backlog from the chair's previous patient, not this one's.
       const readings = await trx
         .selectFrom('samples')
         .select(['hr', 'sbp', 'dbp', 'spo2', 'rr'])
-        .where('session_id', '=', sessionId)
+        .where('chair_id', '=', row.chair_id)
+        .where('at', '>=', row.created_at - BASELINE_LOOKBACK_MS)
         .where('at', '<=', at)
+        .where('session_id', '=', sessionId)
         .execute();
       const computed = computeBaseline(
         readings.map((r) => ({
