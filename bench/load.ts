@@ -39,6 +39,11 @@ export interface LoadResult {
   ackErrors: number;
   missingDeliveries: number;
   serverCpuPercent: number;
+  /**
+   * CPU time the hypervisor gave to other guests while this point recorded, as % of the
+   * machine's (/proc/stat "steal"). A shared cloud machine has slow minutes; this says which.
+   */
+  machineStealPercent: number;
   serverRssMb: { start: number; end: number; max: number };
   /** The server's RSS every 10 s of the run (seconds since the start, MB): flat or growing. */
   serverRssSeries: { s: number; mb: number }[];
@@ -58,6 +63,13 @@ export function summarize(values: number[]): Summary {
     p99: r(at(0.99)),
     max: r(sorted[sorted.length - 1] ?? NaN),
   };
+}
+
+/** The machine's CPU ticks in all and those stolen by the hypervisor (/proc/stat, Linux). */
+export function machineTicks(): { total: number; steal: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = cpu.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
 }
 
 /** CPU seconds (user + system) and RSS of a process, from /proc (Linux). */
@@ -146,6 +158,7 @@ export async function runLoad(opts: {
   let recordStart = 0;
   let recordEnd = 0;
   let usageStart = processUsage(serverPid);
+  let ticksStart = machineTicks();
   let rssMax = usageStart.rssMb;
   const rssSeries: { s: number; mb: number }[] = [];
 
@@ -157,6 +170,7 @@ export async function runLoad(opts: {
         recording = true;
         recordStart = t;
         usageStart = processUsage(serverPid);
+        ticksStart = machineTicks();
         for (const h of handles) h.worker.postMessage({ type: 'record' });
       }
       const dueK = Math.floor(Math.min(elapsed, totalMs) / slot);
@@ -213,6 +227,7 @@ export async function runLoad(opts: {
     }, 2);
   });
   const usageEnd = processUsage(serverPid);
+  const ticksEnd = machineTicks();
   rssMax = Math.max(rssMax, usageEnd.rssMb);
 
   // Drain: wait until every send is acknowledged and the dashboards stop receiving.
@@ -264,6 +279,11 @@ export async function runLoad(opts: {
     missingDeliveries: Math.max(0, sent * point.dashboards - received),
     serverCpuPercent:
       Math.round(((usageEnd.cpuSeconds - usageStart.cpuSeconds) / recordSeconds) * 1000) / 10,
+    machineStealPercent:
+      Math.round(
+        ((ticksEnd.steal - ticksStart.steal) / Math.max(1, ticksEnd.total - ticksStart.total)) *
+          1000,
+      ) / 10,
     serverRssMb: { start: usageStart.rssMb, end: usageEnd.rssMb, max: rssMax },
     serverRssSeries: rssSeries,
   };
