@@ -35,6 +35,13 @@ export function openDatabase(
   // cannot grow without bound. journal_size_limit trims the WAL file after a checkpoint.
   sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  // Statement journals in memory. With foreign keys on, every insert of samples keeps the
+  // original of each page it changes, to undo the statement alone if a key check fails at its
+  // end; past 64 kB (a batch of readings from 16 or more chairs touches that many index
+  // leaves) SQLite spilled it to a new temp file: create, unlink, about 20 writes, close, some
+  // 37 times a second at 500 chairs, all on the event loop. In memory it is a copy and a free;
+  // it never holds more than one statement's pages (a 256-row chunk: a few MB).
+  sqlite.pragma('temp_store = MEMORY');
   const checkpointer = startCheckpointer(file, {
     onError: (message) => {
       onCheckpointError?.(message);
