@@ -21,7 +21,8 @@ function seqColumn(db: Kysely<unknown>) {
 /**
  * Versioned migrations, in code so they ship with the server. Never edit a released
  * migration: add the next one. Written with Kysely's schema builder so the same steps run on
- * PostgreSQL once that dialect is added (the one SQLite-specific detail is marked).
+ * SQLite and PostgreSQL; where the stores differ (the seq columns, 005's JSON, 006's rebuild)
+ * the step says so.
  */
 const migrations: Record<string, Migration> = {
   '001_initial': {
@@ -325,7 +326,9 @@ const migrations: Record<string, Migration> = {
         return;
       }
       // Kysely runs SQLite migrations outside a transaction: the rebuild is one of its own, and
-      // repeating it after a crash before the migration was recorded finds it done.
+      // repeating it after a crash before the migration was recorded finds it done. The table
+      // is written out as 001 made it, not shared with 001 or with the sample writer's columns:
+      // a migration keeps its own copy, so later code cannot change what it did.
       await db.transaction().execute(async (trx) => {
         const table = await sql<{
           sql: string;
@@ -369,7 +372,7 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/** The columns of `samples`, in their order (006 copies them). */
+/** The columns of `samples` as of 006, in their order (006 copies them; its own list). */
 const SAMPLE_COLUMNS = [
   'seq',
   'chair_id',
