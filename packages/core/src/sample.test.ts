@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createSampleSchema, validateSamples, hasMeasurement } from './sample';
+import { acceptCommonSample, createSampleSchema, validateSamples, hasMeasurement } from './sample';
 import { PLAUSIBLE_RANGES, NUMERIC_PARAMETERS, MAX_BATCH } from './ranges';
 import type { NumericParameter } from './ranges';
 
@@ -163,5 +163,152 @@ describe('sample validation', () => {
   it('hasMeasurement sees sedation alone', () => {
     expect(hasMeasurement({ sedation: { scale: 'RASS', score: 0 } })).toBe(true);
     expect(hasMeasurement({})).toBe(false);
+  });
+});
+
+describe('the common-reading check (ingest without zod)', () => {
+  const clock = () => NOW;
+  // Values near every edge the schema has, and some of the wrong type.
+  const anyValue = fc.oneof(
+    fc.integer({ min: -20, max: 320 }),
+    fc.double({ min: -5, max: 305, noNaN: false }),
+    fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 100, 100.5, 2 ** 53, 2 ** 53 - 1),
+    fc.constantFrom(null, undefined, true, '', '72', [], {}),
+  );
+  const isoText = fc.oneof(
+    fc
+      .integer({ min: 0, max: NOW + 600_000 })
+      .map((ms) => new Date(ms).toISOString())
+      .chain((iso) =>
+        fc.constantFrom(
+          iso,
+          iso.replace('Z', '+02:00'),
+          iso.replace('Z', '-23:59'),
+          iso.replace('Z', '+24:00'),
+          iso.replace('.', ','),
+          iso.replace(/\.\d+Z$/, 'Z'),
+          iso.replace('Z', ''),
+          iso.replace('T', ' '),
+          iso.replace(/\.(\d+)Z$/, '.$1123456Z'),
+        ),
+      ),
+    fc.constantFrom(
+      '2028-02-29T10:00:00Z',
+      '2026-02-29T10:00:00Z',
+      '2026-13-01T10:00:00Z',
+      '2026-04-31T10:00:00Z',
+      '2026-11-21T24:00:00Z',
+      '2026-11-21T10:60:00Z',
+      '2026-11-21',
+      'yesterday',
+    ),
+  );
+  const atValue = fc.oneof(
+    isoText,
+    fc.integer({ min: -5, max: NOW + 600_000 }),
+    fc.double({ min: 0, max: NOW + 600_000 }),
+    fc.constantFrom(-0, 2 ** 53, 8.64e15 + 1, null, undefined),
+  );
+  // Mostly valid (so the accepting side is reached), now and then anything at all.
+  const mostly = <T>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<unknown>) =>
+    fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: other, weight: 1 });
+  const measured = (p: NumericParameter) =>
+    mostly(
+      fc.oneof(
+        fc.integer({ min: PLAUSIBLE_RANGES[p].min, max: PLAUSIBLE_RANGES[p].max }),
+        fc.constantFrom(PLAUSIBLE_RANGES[p].min, PLAUSIBLE_RANGES[p].max),
+      ),
+      anyValue,
+    );
+  const input = fc
+    .record(
+      {
+        id: mostly(
+          fc.string({ minLength: 1, maxLength: 128 }),
+          fc.oneof(fc.constantFrom('', 'x'.repeat(129), undefined), fc.integer()),
+        ),
+        at: mostly(
+          fc
+            .integer({ min: 0, max: NOW + 60_000 })
+            .chain((ms) => fc.constantFrom(ms, new Date(ms).toISOString())),
+          atValue,
+        ),
+        hr: measured('hr'),
+        sbp: measured('sbp'),
+        dbp: measured('dbp'),
+        spo2: measured('spo2'),
+        rr: measured('rr'),
+        etco2: measured('etco2'),
+        source: mostly(
+          fc.constantFrom('device', 'manual', 'simulator'),
+          fc.constantFrom('Device', '', 1, null),
+        ),
+        sedation: fc.constantFrom({ scale: 'RASS', score: 0 }, { scale: 'RASS', score: 9 }),
+        extra: fc.constant(1),
+      },
+      { requiredKeys: [] },
+    )
+    .chain((x) =>
+      // A sedation score or a key of its own only now and then, as in real traffic.
+      fc.boolean().map((rare): Record<string, unknown> => {
+        if (rare) return x;
+        const rest: Record<string, unknown> = { ...x };
+        delete rest['sedation'];
+        delete rest['extra'];
+        return rest;
+      }),
+    );
+
+  it('accepts only what the schema accepts, and returns exactly what the schema returns', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(input, (x) => {
+        const fast = acceptCommonSample(x, clock);
+        if (fast === null) return;
+        accepted++;
+        const parsed = schema.safeParse(x);
+        expect(parsed.success).toBe(true);
+        expect(fast).toStrictEqual(parsed.data);
+        // Same keys in the same order: the row and the broadcast are built from it.
+        expect(Object.keys(fast)).toEqual(Object.keys(parsed.data ?? {}));
+      }),
+      { numRuns: 20_000 },
+    );
+    // The generator must reach the accepting side often enough for the property to mean something.
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it('takes every valid reading without a sedation score (the fast path is really the common path)', () => {
+    fc.assert(
+      fc.property(validSample, (x) => {
+        const sample = x as Record<string, unknown>;
+        const expected = schema.safeParse(sample);
+        expect(expected.success).toBe(true);
+        const fast = acceptCommonSample(sample, clock);
+        if ('sedation' in sample) expect(fast).toBeNull();
+        else expect(fast).toStrictEqual(expected.data);
+      }),
+    );
+  });
+
+  it('leaves every rejection to zod: a batch with one bad sample gets the same issues as before', () => {
+    const good = { at: NOW, hr: 72, source: 'device' };
+    const result = validateSamples([good, good, { ...good, spo2: 101 }], schema);
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: '2.spo2', message: 'SpO2 101 is above the plausible maximum 100 %' }],
+    });
+    expect(validateSamples({ at: NOW, source: 'device' }, schema)).toMatchObject({
+      ok: false,
+      issues: [{ path: '', message: expect.stringMatching(/at least one measurement/) as string }],
+    });
+    expect(validateSamples({ ...good, at: NOW + 61_000 }, schema)).toMatchObject({
+      ok: false,
+      issues: [{ path: 'at' }],
+    });
+    expect(validateSamples({ ...good, sbp: 100, dbp: 100 }, schema)).toMatchObject({
+      ok: false,
+      issues: [{ path: 'dbp', message: 'DBP 100 must be below SBP 100' }],
+    });
   });
 });
