@@ -8,6 +8,10 @@ import type { Validated } from './errors';
 export const SAMPLE_SOURCES = ['device', 'manual', 'simulator'] as const;
 export const SampleSourceSchema = z.enum(SAMPLE_SOURCES);
 export type SampleSource = z.infer<typeof SampleSourceSchema>;
+const SOURCES: ReadonlySet<unknown> = new Set(SAMPLE_SOURCES);
+
+/** Longest client-chosen sample id (the idempotency key). */
+const MAX_SAMPLE_ID_LENGTH = 128;
 
 /** Sources that stream continuously (condition delays and stale-feed alarms apply). */
 export function isContinuousSource(source: SampleSource): boolean {
@@ -39,7 +43,7 @@ export const SampleTimeSchema = z.union([IsoTimeSchema, z.number().int().nonnega
 
 /** The sample as a client sends it (before `at` is normalised). */
 export const SampleInputSchema = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: z.string().min(1).max(MAX_SAMPLE_ID_LENGTH).optional(),
   at: SampleTimeSchema,
   hr: measurement('hr'),
   sbp: measurement('sbp'),
@@ -176,8 +180,12 @@ export function acceptCommonSample(input: unknown, now: () => number): Sample | 
   for (const key in record) if (!INPUT_KEYS.has(key)) return null;
 
   const { id, at, source } = record;
-  if (id !== undefined && (typeof id !== 'string' || id.length < 1 || id.length > 128)) return null;
-  if (source !== 'device' && source !== 'manual' && source !== 'simulator') return null;
+  if (
+    id !== undefined &&
+    (typeof id !== 'string' || id.length < 1 || id.length > MAX_SAMPLE_ID_LENGTH)
+  )
+    return null;
+  if (!SOURCES.has(source)) return null;
   let atMs: number;
   if (typeof at === 'string') {
     if (!ISO_TIME.test(at)) return null;
@@ -191,7 +199,7 @@ export function acceptCommonSample(input: unknown, now: () => number): Sample | 
   }
   if (atMs > now() + MAX_FUTURE_SKEW_MS) return null;
 
-  const out: Sample = { at: new Date(atMs).toISOString(), source };
+  const out: Sample = { at: new Date(atMs).toISOString(), source: source as SampleSource };
   if (id !== undefined) out.id = id;
   let measured = false;
   for (const p of NUMERIC_PARAMETERS) {
