@@ -197,6 +197,15 @@ describe('socket ingest', () => {
     if (wrong.ok) throw new Error('expected a refusal');
     expect(wrong.error.issues?.map((i) => i.path).sort()).toEqual(['chair', 'chairId', 'samples']);
 
+    // The right shape plus a key of its own is still refused (the check without zod is strict too).
+    const extra = await askVitals(device, {
+      chairId: chairB,
+      samples: [sample('extra-key')],
+      priority: 'high',
+    });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(JSON.stringify(extra)).toContain('priority');
+
     const notAnObject = await askSubscribe(device, 42);
     expect(notAnObject.ok).toBe(false);
     // No ack callback at all: nothing to answer, nothing crashes.

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import {
   AcknowledgeRequestSchema,
   SocketVitalsSchema,
+  acceptSocketVitals,
   SubscribeSchema,
   can,
   toErrorIssues,
@@ -94,6 +95,8 @@ function handle<S extends z.ZodType, R extends object>(
   schema: S,
   permission: Permission,
   handler: (payload: z.output<S>, user: User) => Promise<R>,
+  /** A check without zod for the common payload: its result or null (then zod decides). */
+  accept?: (payload: unknown) => z.output<S> | null,
 ): void {
   socket.on(event, (first: unknown, second: unknown) => {
     // A client that emits only a callback still gets its answer.
@@ -106,6 +109,8 @@ function handle<S extends z.ZodType, R extends object>(
       const user = socket.data.user;
       if (!can(user.role, permission))
         throw forbidden(`role "${user.role}" may not do this (needs permission ${permission})`);
+      const accepted = accept?.(payload) ?? null;
+      if (accepted !== null) return { ok: true, ...(await handler(accepted, user)) };
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw invalid(toErrorIssues(parsed.error), `${event} payload`);
       return { ok: true, ...(await handler(parsed.data, user)) };
@@ -229,6 +234,7 @@ export function createRealtime(
         const { accepted, duplicates } = await ingestVitals(ctx, user, chairId, samples);
         return { accepted, duplicates };
       },
+      acceptSocketVitals,
     );
 
     handle(
