@@ -407,11 +407,19 @@ export async function runBrowserBench(opts: {
         );
       }
       await page.waitForTimeout(500);
+      if (profileDir !== undefined) await cdp.send('Profiler.start');
       wholeSession.push(
         await timeRender(async () => {
           await page.getByRole('button', { name: /whole session/i }).click();
         }, 'session'),
       );
+      if (profileDir !== undefined) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(
+          join(profileDir, `detail-whole-session-${i}.cpuprofile`),
+          JSON.stringify(profile),
+        );
+      }
     }
     const shot = process.env['BENCH_DETAIL_SCREENSHOT'];
     if (shot !== undefined) await page.screenshot({ path: shot, fullPage: true });
