@@ -4,6 +4,9 @@ import type { TrendParameter, TrendPoint, TrendSeries, VitalsTrend } from '@chai
 import { assertChairExists } from './chairs';
 import type { DomainContext } from './context';
 import { invalid } from './errors';
+import type { ChairsideDb } from '../store/database';
+import { planRunnerFor } from '../store/plans';
+import { QueryTemplate } from '../store/templates';
 
 /**
  * The trend of a chair's readings over a window, downsampled on the server: the chair detail
@@ -58,6 +61,50 @@ export function downsampleSeries(points: readonly TrendPoint[], threshold: numbe
   };
 }
 
+/** A trend's rows as arrays, in this column order: only the measured columns. */
+type TrendRow = [
+  at: number,
+  hr: number | null,
+  sbp: number | null,
+  dbp: number | null,
+  spo2: number | null,
+  rr: number | null,
+  etco2: number | null,
+  sedationScale: string | null,
+  sedationScore: number | null,
+];
+
+const templates = new WeakMap<ChairsideDb, QueryTemplate<unknown>>();
+
+/** A chair's readings in [from, to] in storage order, compiled once per store. */
+function trendTemplate(db: ChairsideDb): QueryTemplate<unknown> {
+  let template = templates.get(db);
+  if (template === undefined) {
+    template = new QueryTemplate(3, ([chairId, from, to]) =>
+      db
+        .selectFrom('samples')
+        .select([
+          'at',
+          'hr',
+          'sbp',
+          'dbp',
+          'spo2',
+          'rr',
+          'etco2',
+          'sedation_scale',
+          'sedation_score',
+        ])
+        .where('chair_id', '=', chairId as string)
+        .where('at', '>=', from as never)
+        .where('at', '<=', to as never)
+        .orderBy('at')
+        .orderBy('seq'),
+    );
+    templates.set(db, template);
+  }
+  return template;
+}
+
 /**
  * The trend of a chair in [from, to] (default: the last 24 h up to now), each parameter
  * downsampled to at most `points` readings.
@@ -87,16 +134,9 @@ export async function queryTrend(
     );
   }
   await assertChairExists(ctx.db, chairId);
-  // Only the measured columns: no ids, sources or ISO strings for rows that are thrown away.
-  const rows = await ctx.db
-    .selectFrom('samples')
-    .select(['at', 'hr', 'sbp', 'dbp', 'spo2', 'rr', 'etco2', 'sedation_scale', 'sedation_score'])
-    .where('chair_id', '=', chairId)
-    .where('at', '>=', from)
-    .where('at', '<=', to)
-    .orderBy('at')
-    .orderBy('seq')
-    .execute();
+  const rows = await planRunnerFor(ctx.db).readArrays(
+    trendTemplate(ctx.db).fill([chairId, from, to]),
+  );
 
   const raw: Record<TrendParameter, TrendPoint[]> = {
     hr: [],
@@ -108,16 +148,17 @@ export async function queryTrend(
     moaas: [],
     rass: [],
   };
-  for (const r of rows) {
-    if (r.hr !== null) raw.hr.push([r.at, r.hr]);
-    if (r.sbp !== null) raw.sbp.push([r.at, r.sbp]);
-    if (r.dbp !== null) raw.dbp.push([r.at, r.dbp]);
-    if (r.spo2 !== null) raw.spo2.push([r.at, r.spo2]);
-    if (r.rr !== null) raw.rr.push([r.at, r.rr]);
-    if (r.etco2 !== null) raw.etco2.push([r.at, r.etco2]);
-    if (r.sedation_score !== null) {
-      if (r.sedation_scale === 'MOAA/S') raw.moaas.push([r.at, r.sedation_score]);
-      else if (r.sedation_scale === 'RASS') raw.rass.push([r.at, r.sedation_score]);
+  // In the order trendTemplate selects them.
+  for (const [at, hr, sbp, dbp, spo2, rr, etco2, scale, score] of rows as TrendRow[]) {
+    if (hr !== null) raw.hr.push([at, hr]);
+    if (sbp !== null) raw.sbp.push([at, sbp]);
+    if (dbp !== null) raw.dbp.push([at, dbp]);
+    if (spo2 !== null) raw.spo2.push([at, spo2]);
+    if (rr !== null) raw.rr.push([at, rr]);
+    if (etco2 !== null) raw.etco2.push([at, etco2]);
+    if (score !== null) {
+      if (scale === 'MOAA/S') raw.moaas.push([at, score]);
+      else if (scale === 'RASS') raw.rass.push([at, score]);
     }
   }
   const down = (p: TrendParameter) => downsampleSeries(raw[p], points);

@@ -80,4 +80,50 @@ describe('PlanRunner', () => {
     if (sqlite !== null) expect(order).toEqual(['kysely commits', 'plan']);
     expect(await storedKeys()).toEqual(['plan-0', 'plan-a', 'plan-b']);
   });
+
+  describe('readArrays', () => {
+    const query = () =>
+      ctx.db
+        .selectFrom('settings')
+        .select(['value', 'key'])
+        .where('key', 'like', 'plan-%')
+        .orderBy('key')
+        .compile();
+
+    it('returns each row as an array in the order the SELECT names the columns', async () => {
+      await planRunnerFor(ctx.db).run(() => twoSettings(false));
+      expect(await planRunnerFor(ctx.db).readArrays(query())).toEqual([
+        ['"plan-a"', 'plan-a'],
+        ['"plan-b"', 'plan-b'],
+      ]);
+      // Raw mode stays on its own statement: a plan with the same SQL still gets objects.
+      const objects = await planRunnerFor(ctx.db).run(function* () {
+        return yield query();
+      });
+      expect(objects).toEqual([
+        { value: '"plan-a"', key: 'plan-a' },
+        { value: '"plan-b"', key: 'plan-b' },
+      ]);
+    });
+
+    it('never reads inside a transaction Kysely holds (one rolled back is never seen)', async () => {
+      const sqlite = sqliteConnectionOf(ctx.db);
+      let read: Promise<unknown[][]> | undefined;
+      await expect(
+        ctx.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('settings')
+            .values({ key: 'plan-rolled-back', value: '1' })
+            .execute();
+          if (sqlite !== null) expect(sqlite.inTransaction).toBe(true);
+          read = planRunnerFor(ctx.db).readArrays(query());
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      // SQLite: queued behind the transaction on its one connection, run after the rollback
+      // (read at once on that connection, it would have seen the row). PostgreSQL: a
+      // connection of its own, which never sees another's uncommitted row.
+      expect(await read).toEqual([]);
+    });
+  });
 });

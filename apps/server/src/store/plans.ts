@@ -23,6 +23,7 @@ export type Plan<T> = Generator<CompiledQuery, T, unknown[]>;
 export class PlanRunner {
   readonly #db: ChairsideDb;
   readonly #statements = new Map<string, SQLite.Statement>();
+  readonly #rawStatements = new Map<string, SQLite.Statement>();
   #sync: { sqlite: SQLite.Database; run: (plan: Plan<unknown>) => unknown } | undefined;
 
   constructor(db: ChairsideDb) {
@@ -42,6 +43,28 @@ export class PlanRunner {
       while (step.done !== true) step = plan.next((await trx.executeQuery(step.value)).rows);
       return step.value;
     });
+  }
+
+  /**
+   * One read, its rows as arrays in the order of the query's selected columns. On SQLite,
+   * outside a transaction, straight from better-sqlite3 in raw mode: building an object per
+   * row was half of what reading a 4 h trend cost (14,400 rows: about 68 ms as objects against
+   * 35 as arrays, measured on a slow machine). Elsewhere through Kysely, each row's values in
+   * column order (the order a SELECT names them, on both stores).
+   */
+  async readArrays(query: CompiledQuery): Promise<unknown[][]> {
+    const sqlite = sqliteConnectionOf(this.#db);
+    if (sqlite !== null && !sqlite.inTransaction) {
+      let statement = this.#rawStatements.get(query.sql);
+      if (statement === undefined) {
+        // A statement of its own: raw mode stays set on the statement it is set on.
+        statement = sqlite.prepare(query.sql).raw(true);
+        this.#rawStatements.set(query.sql, statement);
+      }
+      return statement.all(...query.parameters) as unknown[][];
+    }
+    const { rows } = await this.#db.executeQuery(query);
+    return rows.map((row) => Object.values(row as Record<string, unknown>));
   }
 
   #runSync<T>(sqlite: SQLite.Database, plan: Plan<T>): T {
