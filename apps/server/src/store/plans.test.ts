@@ -97,7 +97,7 @@ describe('PlanRunner', () => {
         ['"plan-b"', 'plan-b'],
       ]);
       // Raw mode stays on its own statement: a plan with the same SQL still gets objects.
-      const objects = await planRunnerFor(ctx.db).run(function* () {
+      const objects = await planRunnerFor(ctx.db).run(function* (): Plan<unknown[]> {
         return yield query();
       });
       expect(objects).toEqual([
