@@ -68,6 +68,30 @@ describe('the SQLite checkpoint worker', () => {
     db.close();
   });
 
+  it('starts the WAL over with a RESTART checkpoint when commits never pause for a PASSIVE one', async () => {
+    const { file, db } = openWal();
+    // As the server's connection: commits wait while the worker holds the writer lock.
+    db.pragma('busy_timeout = 5000');
+    const checkpointer = startCheckpointer(file, { intervalMs: 20, restartPages: 300 });
+    running.push(checkpointer);
+    await until(() => checkpointer.count > 0);
+    // 6,000 commits (a page or more each) in bursts of ten about every millisecond, as readings
+    // arrive at 500 chairs: a PASSIVE checkpoint always has newer frames behind it, so without
+    // a RESTART the WAL would keep every one (over 24 MB).
+    let walMax = 0;
+    for (let i = 0; i < 6000; i += 10) {
+      writeCommits(db, 10, i);
+      if (i % 500 === 0) walMax = Math.max(walMax, statSync(`${file}-wal`).size);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    walMax = Math.max(walMax, statSync(`${file}-wal`).size);
+    expect(checkpointer.restarts).toBeGreaterThan(0);
+    expect(checkpointer.last?.restarted).toBeTypeOf('boolean');
+    expect(walMax).toBeLessThan(8 * 1024 * 1024);
+    expect(db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 6000 });
+    db.close();
+  });
+
   it('stops after a last checkpoint, and the readings are all in the database file', async () => {
     const { file, db } = openWal();
     const checkpointer = startCheckpointer(file, { intervalMs: 60_000 });

@@ -1,8 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import type { SqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+} from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
@@ -49,11 +56,34 @@ export function openDatabase(
     },
   });
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
+    dialect: new WriterFirstSqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
   });
   checkpointers.set(db, checkpointer);
   connections.set(db, sqlite);
   return db;
+}
+
+/**
+ * Kysely's SQLite transactions as BEGIN IMMEDIATE instead of BEGIN: the writer lock is taken at
+ * the start, where SQLite waits for it in the busy handler (busy_timeout), instead of at the
+ * first write after a read, where SQLite answers SQLITE_BUSY at once if the checkpoint worker's
+ * RESTART holds it (checkpointer.ts). One connection writes here, so nothing else waits longer.
+ */
+class WriterFirstSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class WriterFirstSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new WriterFirstSqliteDriver(this.#config);
+  }
 }
 
 const connections = new WeakMap<ChairsideDb, SQLite.Database>();

@@ -24,7 +24,9 @@ export class PlanRunner {
   readonly #db: ChairsideDb;
   readonly #statements = new Map<string, SQLite.Statement>();
   readonly #rawStatements = new Map<string, SQLite.Statement>();
-  #sync: { sqlite: SQLite.Database; run: (plan: Plan<unknown>) => unknown } | undefined;
+  #sync:
+    | { sqlite: SQLite.Database; run: SQLite.Transaction<(plan: Plan<unknown>) => unknown> }
+    | undefined;
 
   constructor(db: ChairsideDb) {
     this.#db = db;
@@ -85,7 +87,11 @@ export class PlanRunner {
       });
       this.#sync = { sqlite, run };
     }
-    return this.#sync.run(plan) as T;
+    // BEGIN IMMEDIATE: the transaction takes the writer lock before its first read. A deferred
+    // one reads the chair's session first and upgrades to writing after, and SQLite answers an
+    // upgrade that finds the lock held (the checkpoint worker's RESTART) with SQLITE_BUSY at
+    // once, without waiting in the busy handler: 46 of 30,000 readings refused in one minute.
+    return this.#sync.run.immediate(plan) as T;
   }
 
   /** Prepared once per SQL text (templates make a handful of shapes). */
