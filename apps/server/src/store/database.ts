@@ -39,9 +39,10 @@ export function openDatabase(
   // thread with its own connection (checkpointer.ts), never inside a commit of this event
   // loop: a commit that checkpointed took 70-150 ms, during which nothing was relayed. If the
   // worker fails, this connection checkpoints itself again (the default 1000 pages), so the WAL
-  // cannot grow without bound. journal_size_limit trims the WAL file after a checkpoint.
+  // cannot grow without bound. journal_size_limit trims the WAL file when it starts over; it is
+  // above the worker's RESTART threshold (128 MB), so a WAL started over is rewritten in place.
   sqlite.pragma('wal_autocheckpoint = 0');
-  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  sqlite.pragma(`journal_size_limit = ${160 * 1024 * 1024}`);
   // Statement journals in memory. With foreign keys on, every insert of samples keeps the
   // original of each page it changes, to undo the statement alone if a key check fails at its
   // end; past 64 kB (a batch of readings from 16 or more chairs touches that many index
