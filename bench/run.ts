@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +70,8 @@ interface Target {
   pid: number;
   token: string;
   chairIds: string[];
+  /** Chairside's SQLite files in MB (the WAL must stay bounded under load); null for bare. */
+  storeFilesMb?: () => { database: number; wal: number };
   stop(): Promise<void>;
 }
 
@@ -152,6 +154,12 @@ async function startChairside(chairs: number): Promise<Target> {
     pid: child.pid ?? 0,
     token,
     chairIds,
+    storeFilesMb: () => {
+      const mb = (file: string): number =>
+        existsSync(file) ? Math.round(statSync(file).size / 1e5) / 10 : 0;
+      const database = join(dataDir, 'chairside.sqlite');
+      return { database: mb(database), wal: mb(`${database}-wal`) };
+    },
     stop: stopper(child, () => rmSync(dataDir, { recursive: true, force: true })),
   };
 }
@@ -227,8 +235,15 @@ function play(target: Target, point: LoadPoint): Promise<LoadResult> {
 async function runAll(
   start: (chairs: number) => Promise<Target>,
   withSoak: boolean,
-): Promise<{ points: LoadResult[]; ramp: LoadResult[]; soak: LoadResult | null }> {
+): Promise<{
+  points: LoadResult[];
+  ramp: LoadResult[];
+  soak: LoadResult | null;
+  /** Chairside's SQLite files after the last phase. */
+  storeFilesMb: { database: number; wal: number } | null;
+}> {
   const target = await start(500);
+  let storeFilesMb: { database: number; wal: number } | null;
   const points: LoadResult[] = [];
   const ramp: LoadResult[] = [];
   let soak: LoadResult | null = null;
@@ -259,10 +274,11 @@ async function runAll(
     if (withSoak) {
       soak = await play(target, SOAK);
     }
+    storeFilesMb = target.storeFilesMb?.() ?? null;
   } finally {
     await target.stop();
   }
-  return { points, ramp, soak };
+  return { points, ramp, soak, storeFilesMb };
 }
 
 /** Rounds of the 500-chair point played against each server, alternating, for the p99 target. */
@@ -448,6 +464,9 @@ async function main() {
     alarmP99At500ChairsMs: at500?.alarmLatencyMs.p99 ?? null,
     alarmSignalsTimed: at500?.alarmLatencyMs.count ?? 0,
     soakRssGrowthPercent: soakRssGrowth(chairside.soak),
+    // After every phase (with the soak: some 560,000 readings stored): the WAL must not hold
+    // all of them (store/checkpointer.ts, RESTART).
+    storeFilesMbAtEnd: chairside.storeFilesMb,
     // Every Chairside phase counts, the alternating rounds' server too.
     maxRssMb: Math.max(
       ...[
