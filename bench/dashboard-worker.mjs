@@ -3,7 +3,7 @@
 // carries its send time, so latency = receive time - send time on the same machine clock.
 // Plain JavaScript: Node 20 worker threads do not inherit the TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
 
 /** @type {{ url: string; token: string; chairIds: string[]; count: number }} */
@@ -11,6 +11,8 @@ const job = workerData;
 const now = () => performance.timeOrigin + performance.now();
 
 let recording = false;
+// This thread's own event-loop delay while recording: a stall here would look like the server's.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 /** @type {number[]} */
 const latencies = [];
 /** Alarm signal latency: `alert` (raised) received minus raisedAt, the `at` = send time of the sample. */
@@ -70,10 +72,12 @@ function connect() {
 parentPort?.on('message', (/** @type {{ type: string }} */ msg) => {
   if (msg.type === 'record') {
     recording = true;
+    loopDelay.enable();
   } else if (msg.type === 'count') {
     parentPort?.postMessage({ type: 'count', received });
   } else if (msg.type === 'stop') {
     recording = false;
+    loopDelay.disable();
     for (const s of sockets) s.close();
     parentPort?.postMessage({
       type: 'result',
@@ -81,6 +85,7 @@ parentPort?.on('message', (/** @type {{ type: string }} */ msg) => {
       alarmLatencies,
       received,
       receivedWhileRecording,
+      loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     });
   }
 });

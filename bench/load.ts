@@ -3,7 +3,7 @@
  * bedside device) and M dashboards subscribed to every chair, against a running server.
  */
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
@@ -47,6 +47,17 @@ export interface LoadResult {
   serverRssMb: { start: number; end: number; max: number };
   /** The server's RSS every 10 s of the run (seconds since the start, MB): flat or growing. */
   serverRssSeries: { s: number; mb: number }[];
+  /**
+   * The load generator's own event-loop delay while recording (ms): the feeders' thread and the
+   * worst of the dashboards' threads. A stall there shows up as latency of whichever server was
+   * being measured, so a round whose load generator stalled says so here.
+   */
+  loadGeneratorLoopDelayMs: { feeders: LoopDelay; dashboards: LoopDelay };
+}
+
+export interface LoopDelay {
+  p99: number;
+  max: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -161,6 +172,7 @@ export async function runLoad(opts: {
   let ticksStart = machineTicks();
   let rssMax = usageStart.rssMb;
   const rssSeries: { s: number; mb: number }[] = [];
+  const feederLoopDelay = monitorEventLoopDelay({ resolution: 1 });
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -171,6 +183,7 @@ export async function runLoad(opts: {
         recordStart = t;
         usageStart = processUsage(serverPid);
         ticksStart = machineTicks();
+        feederLoopDelay.enable();
         for (const h of handles) h.worker.postMessage({ type: 'record' });
       }
       const dueK = Math.floor(Math.min(elapsed, totalMs) / slot);
@@ -221,6 +234,7 @@ export async function runLoad(opts: {
       }
       if (elapsed >= totalMs) {
         clearInterval(timer);
+        feederLoopDelay.disable();
         recordEnd = now();
         resolve();
       }
@@ -255,6 +269,7 @@ export async function runLoad(opts: {
         alarmLatencies: number[];
         received: number;
         receivedWhileRecording: number;
+        loopDelayMs: LoopDelay;
       }>('result');
       h.worker.postMessage({ type: 'stop' });
       return p;
@@ -266,6 +281,8 @@ export async function runLoad(opts: {
   const latencies = results.flatMap((r) => r.latencies);
   const received = results.reduce((a, r) => a + r.received, 0);
   const recordSeconds = (recordEnd - recordStart) / 1000;
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const r2 = (v: number) => Math.round(v * 100) / 100;
   return {
     point,
     target: opts.target,
@@ -286,5 +303,12 @@ export async function runLoad(opts: {
       ) / 10,
     serverRssMb: { start: usageStart.rssMb, end: usageEnd.rssMb, max: rssMax },
     serverRssSeries: rssSeries,
+    loadGeneratorLoopDelayMs: {
+      feeders: { p99: ms(feederLoopDelay.percentile(99)), max: ms(feederLoopDelay.max) },
+      dashboards: {
+        p99: r2(Math.max(...results.map((r) => r.loopDelayMs.p99))),
+        max: r2(Math.max(...results.map((r) => r.loopDelayMs.max))),
+      },
+    },
   };
 }

@@ -325,7 +325,7 @@ async function headToHead(): Promise<HeadToHead> {
         const r = await play(target, point);
         results.set(target, r);
         console.log(
-          `  round ${round + 1}: ${target.name} ${point.name}: p50 ${r.deliveryLatencyMs.p50} p99 ${r.deliveryLatencyMs.p99} ms, CPU ${r.serverCpuPercent} %, machine steal ${r.machineStealPercent} %`,
+          `  round ${round + 1}: ${target.name} ${point.name}: p50 ${r.deliveryLatencyMs.p50} p99 ${r.deliveryLatencyMs.p99} ms, CPU ${r.serverCpuPercent} %, machine steal ${r.machineStealPercent} %, load generator's loop delay max ${r.loadGeneratorLoopDelayMs.feeders.max} / ${r.loadGeneratorLoopDelayMs.dashboards.max} ms`,
         );
       }
       const b = results.get(bare);
@@ -457,6 +457,10 @@ async function main() {
       machineStealPercent: {
         bare: r.bare.machineStealPercent,
         chairside: r.chairside.machineStealPercent,
+      },
+      loadGeneratorLoopDelayMs: {
+        bare: r.bare.loadGeneratorLoopDelayMs,
+        chairside: r.chairside.loadGeneratorLoopDelayMs,
       },
     })),
     highestSustainedStoredPerSec: best(chairside.ramp),
